@@ -1,0 +1,139 @@
+// Picks the TensorFlow.js backend at run time and logs the choice once.
+// Order: tensorflow (tfjs-node-gpu / tfjs-node, when installed) → webgpu (real GPU adapter only) → wasm → cpu.
+// PANOPTIC_BACKEND=<name> (or the `force` option) forces one and fails clearly when it cannot start.
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-layers";
+import "@tensorflow/tfjs-backend-cpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { registerTrainingKernels } from "./kernels/mod.ts";
+
+export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
+export type BackendName = typeof BACKENDS[number];
+
+export interface BackendChoice {
+  name: BackendName;
+  reason: string;
+}
+
+/** A probe starts one backend, or says why it cannot (returns the reason as a string). */
+export type Probe = () => Promise<true | string>;
+
+const require = createRequire(import.meta.url);
+
+/** Optional native packages, in order of preference. They are not in deno.json: a user adds them. */
+const NATIVE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"];
+
+async function probeTensorflow(): Promise<true | string> {
+  const reasons: string[] = [];
+  for (const pkg of NATIVE_PACKAGES) {
+    let entry: string;
+    try {
+      entry = require.resolve(pkg);
+    } catch {
+      reasons.push(`${pkg} is not installed`);
+      continue;
+    }
+    try {
+      await import(pathToFileURL(entry).href);
+      if (await tf.setBackend("tensorflow")) return true;
+      reasons.push(`${pkg} loaded but its backend did not start`);
+    } catch (e) {
+      reasons.push(`${pkg} failed to load (${firstLine(e)})`);
+    }
+  }
+  return reasons.join("; ");
+}
+
+async function probeWebgpu(): Promise<true | string> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return "navigator.gpu is not available";
+  const adapter = await Promise.race([
+    gpu.requestAdapter(),
+    new Promise((resolve) => setTimeout(() => resolve(null), 5000)),
+  ]) as { info?: { isFallbackAdapter?: boolean; description?: string } } | null;
+  if (!adapter) return "no WebGPU adapter";
+  const description = adapter.info?.description ?? "unknown adapter";
+  if (adapter.info?.isFallbackAdapter || /llvmpipe|swiftshader|software/i.test(description)) {
+    return `WebGPU adapter is software only (${description})`;
+  }
+  await import("@tensorflow/tfjs-backend-webgpu");
+  return (await tf.setBackend("webgpu")) ? true : `webgpu backend did not start on ${description}`;
+}
+
+/** Folder holding the wasm binaries of the installed @tensorflow/tfjs-backend-wasm package. */
+export function wasmBinaryDir(): string {
+  return join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/");
+}
+
+async function probeWasm(): Promise<true | string> {
+  setWasmPaths(wasmBinaryDir());
+  return (await tf.setBackend("wasm")) ? true : "wasm backend did not start";
+}
+
+async function probeCpu(): Promise<true | string> {
+  return (await tf.setBackend("cpu")) ? true : "cpu backend did not start";
+}
+
+export const DEFAULT_PROBES: Record<BackendName, Probe> = {
+  tensorflow: probeTensorflow,
+  webgpu: probeWebgpu,
+  wasm: probeWasm,
+  cpu: probeCpu,
+};
+
+let current: BackendChoice | undefined;
+
+export interface InitOptions {
+  /** Force a backend; defaults to the PANOPTIC_BACKEND environment variable. */
+  force?: string;
+  /** Replace probes (tests simulate a missing optional backend this way). */
+  probes?: Partial<Record<BackendName, Probe>>;
+  log?: (line: string) => void;
+}
+
+/** Starts the best available backend (or the forced one), registers our kernels, logs once. */
+export async function initBackend(options: InitOptions = {}): Promise<BackendChoice> {
+  const force = options.force ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
+  const probes = { ...DEFAULT_PROBES, ...options.probes };
+  const log = options.log ?? ((line: string) => console.error(line));
+  let choice: BackendChoice;
+  if (force) {
+    if (!(BACKENDS as readonly string[]).includes(force)) {
+      throw new Error(`PANOPTIC_BACKEND=${force} is not a backend; use one of ${BACKENDS.join(", ")}`);
+    }
+    const name = force as BackendName;
+    const ok = await probes[name]();
+    if (ok !== true) throw new Error(`backend ${name} was forced but cannot start: ${ok}`);
+    choice = { name, reason: "forced by PANOPTIC_BACKEND" };
+  } else {
+    const skipped: string[] = [];
+    let found: BackendName | undefined;
+    for (const name of BACKENDS) {
+      const ok = await probes[name]();
+      if (ok === true) {
+        found = name;
+        break;
+      }
+      skipped.push(`${name}: ${ok}`);
+    }
+    if (!found) throw new Error(`no tfjs backend could start (${skipped.join("; ")})`);
+    choice = { name: found, reason: skipped.length ? `skipped ${skipped.join("; ")}` : "first choice" };
+  }
+  await tf.ready();
+  registerTrainingKernels(choice.name);
+  if (current?.name !== choice.name) log(`tfjs backend: ${choice.name} (${choice.reason})`);
+  current = choice;
+  return choice;
+}
+
+/** The backend chosen by the last initBackend call, if any. */
+export function currentBackend(): BackendChoice | undefined {
+  return current;
+}
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split("\n")[0];
+}
