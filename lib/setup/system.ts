@@ -1,0 +1,79 @@
+// Makes sure the system tools the report and the tests need are present: Jupyter with nbconvert, the Deno
+// Jupyter kernel and a font. Installs them with apt-get when running as root on Debian; otherwise explains how.
+import { existsSync } from "node:fs";
+
+const APT_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-ipykernel", "fonts-dejavu-core"];
+const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Pass the child's output through to ours instead of capturing it. */
+  inherit?: boolean;
+  env?: Record<string, string>;
+}
+
+/** Runs a program to completion; a missing program gives code 127 instead of throwing. */
+export async function run(cmd: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
+  const inherit = options.inherit ?? false;
+  try {
+    const out = await new Deno.Command(cmd, {
+      args,
+      env: options.env,
+      stdout: inherit ? "inherit" : "piped",
+      stderr: inherit ? "inherit" : "piped",
+    }).output();
+    const decode = (b: Uint8Array | null) => (inherit || !b ? "" : new TextDecoder().decode(b));
+    return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { code: 127, stdout: "", stderr: `${cmd}: not found` };
+    throw e;
+  }
+}
+
+async function hasNbconvert(): Promise<boolean> {
+  return (await run("jupyter", ["nbconvert", "--version"])).code === 0;
+}
+
+function isRootOnDebian(): boolean {
+  return Deno.uid?.() === 0 && existsSync("/usr/bin/apt-get");
+}
+
+/** Installs the Debian packages when nbconvert or the font is missing. */
+export async function ensureJupyterAndFonts(log: (s: string) => void): Promise<void> {
+  if (await hasNbconvert() && existsSync(FONT_DIR)) return;
+  if (!isRootOnDebian()) {
+    throw new Error(
+      "Jupyter (nbconvert) or the DejaVu fonts are missing and cannot be installed automatically (needs root on " +
+        "Debian). Install them with: sudo apt-get install -y " + APT_PACKAGES.join(" ") +
+        "  — or elsewhere: python3 -m pip install notebook nbconvert ipykernel (and any DejaVu font)",
+    );
+  }
+  log(`installing Debian packages: ${APT_PACKAGES.join(" ")}`);
+  Deno.env.set("DEBIAN_FRONTEND", "noninteractive");
+  for (const args of [["update", "-qq"], ["install", "-y", "-qq", ...APT_PACKAGES]]) {
+    const r = await run("apt-get", args, { inherit: true });
+    if (r.code !== 0) throw new Error(`apt-get ${args.join(" ")} failed with exit code ${r.code}`);
+  }
+  if (!await hasNbconvert()) throw new Error("jupyter nbconvert is still missing after apt-get install");
+}
+
+interface KernelSpecs {
+  kernelspecs: Record<string, { spec: { argv: string[] } }>;
+}
+
+/** Registers the Deno kernel for this deno binary unless a kernel already points at it. */
+export async function ensureDenoKernel(log: (s: string) => void): Promise<void> {
+  const list = await run("jupyter", ["kernelspec", "list", "--json"]);
+  if (list.code !== 0) throw new Error(`jupyter kernelspec list failed: ${list.stderr.trim()}`);
+  const specs = (JSON.parse(list.stdout) as KernelSpecs).kernelspecs;
+  const deno = specs["deno"]?.spec.argv[0];
+  if (deno === Deno.execPath()) return;
+  log(`registering the Deno Jupyter kernel (${Deno.execPath()})`);
+  const r = await run(Deno.execPath(), ["jupyter", "--install", "--force"]);
+  if (r.code !== 0) throw new Error(`deno jupyter --install failed: ${r.stderr.trim()}`);
+}
