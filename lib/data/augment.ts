@@ -4,8 +4,7 @@
 
 import type { Sample } from "./sample.ts";
 import { createRng, type Rng } from "./random.ts";
-
-export const IGNORE_LABEL = 255;
+import { IGNORE_ID } from "./cityscapes_labels.ts";
 
 /** Maximum relative change of each photometric property; 0 disables it. */
 export interface JitterRange {
@@ -190,7 +189,7 @@ export function applyAugment(
   const { m, t } = jitterMatrix(params, mean.luminance);
   const src = sample.image;
   const image = new Uint8Array(outH * outW * 3);
-  const semantic = new Uint8Array(outH * outW).fill(IGNORE_LABEL);
+  const semantic = new Uint8Array(outH * outW).fill(IGNORE_ID);
   const instances = sample.instances ? new Int32Array(outH * outW) : null;
   const crowd = sample.crowd ? new Uint8Array(outH * outW) : null;
   const padR = Math.round(pad[0]), padG = Math.round(pad[1]), padB = Math.round(pad[2]);
