@@ -9,6 +9,8 @@ import {
   type PanopticSegment,
   type PanopticStats,
 } from "./panoptic.ts";
+import { readRgb } from "../data/image_io.ts";
+import { rgbKey } from "../data/label_maps.ts";
 import { bddFrame, pilLuma, readRgba } from "./testing/fixture_png.ts";
 
 const FIXTURES = new URL("../../../shared/data/fixtures/", import.meta.url);
@@ -50,17 +52,17 @@ async function deeplab2Pair(
   gtClassOf: Record<number, number>,
   divisor: number,
 ): Promise<[PanopticFrame, PanopticFrame]> {
-  const gtInstance = pilLuma(await readRgba(fixture(`pq-vectors-deeplab2/${gtFile}`)));
-  const predClassRgba = await readRgba(fixture(`pq-vectors-deeplab2/${name}_pred_class.png`));
-  const predInstance = pilLuma(await readRgba(fixture(`pq-vectors-deeplab2/${name}_pred_instance.png`)));
+  const gtInstance = pilLuma(await readRgb(fixture(`pq-vectors-deeplab2/${gtFile}`)));
+  const predClassRgb = await readRgb(fixture(`pq-vectors-deeplab2/${name}_pred_class.png`));
+  const predInstance = pilLuma(await readRgb(fixture(`pq-vectors-deeplab2/${name}_pred_instance.png`)));
   const gtMap = new Int32Array(gtInstance.length);
   const predMap = new Int32Array(gtInstance.length);
   for (let i = 0; i < gtInstance.length; i++) {
     const gtClass = gtClassOf[gtInstance[i]];
     assert.notEqual(gtClass, undefined, `${gtFile}: grey value ${gtInstance[i]} missing from its class map`);
     gtMap[i] = gtClass * divisor + gtInstance[i];
-    const d = predClassRgba.data;
-    const predClass = CLASS_COLOURS.get((d[4 * i] << 16) | (d[4 * i + 1] << 8) | d[4 * i + 2]);
+    const d = predClassRgb.data;
+    const predClass = CLASS_COLOURS.get(rgbKey(d[3 * i], d[3 * i + 1], d[3 * i + 2]));
     assert.notEqual(predClass, undefined, `${name}_pred_class.png: colour outside the class map`);
     predMap[i] = predClass! * divisor + predInstance[i];
   }

@@ -1,7 +1,9 @@
-// Test-only decoders for the shared PQ fixtures: RGBA PNG pixels, PIL's 'L' (luma) conversion that deeplab2's
-// tests apply to their instance maps, and BDD100K panoptic bitmasks turned into panopticapi-style frames.
+// Test-only decoders for the shared PQ fixtures: PIL's 'L' (luma) conversion that deeplab2's tests apply to their
+// instance maps, and BDD100K panoptic bitmasks (RGBA: the alpha byte carries instance ids, which lib/data/image_io
+// drops) turned into panopticapi-style frames.
 
 import sharp from "sharp";
+import type { Image8 } from "../../data/image_io.ts";
 import type { PanopticFrame, PanopticSegment } from "../panoptic.ts";
 
 export interface Rgba {
@@ -11,7 +13,7 @@ export interface Rgba {
   data: Uint8Array;
 }
 
-/** Decodes any PNG (grey, grey+alpha, RGB, RGBA) to 8-bit RGBA. */
+/** Decodes a PNG to 8-bit RGBA, alpha kept. */
 export async function readRgba(path: string): Promise<Rgba> {
   const { data, info } = await sharp(path).toColourspace("srgb").ensureAlpha().raw().toBuffer({
     resolveWithObject: true,
@@ -20,10 +22,11 @@ export async function readRgba(path: string): Promise<Rgba> {
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
-/** PIL `Image.convert("L")`: L = (R*19595 + G*38470 + B*7471 + 0x8000) >> 16 (ITU-R 601-2 luma). */
-export function pilLuma(img: Rgba): Uint8Array {
+/** PIL `Image.convert("L")` of an RGB image: L = (R*19595 + G*38470 + B*7471 + 0x8000) >> 16 (ITU-R 601-2). */
+export function pilLuma(img: Image8): Uint8Array {
+  if (img.channels !== 3) throw new Error(`pilLuma: expected an RGB image, got ${img.channels} channel(s)`);
   const out = new Uint8Array(img.width * img.height);
-  for (let i = 0, j = 0; i < out.length; i++, j += 4) {
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) {
     out[i] = (img.data[j] * 19595 + img.data[j + 1] * 38470 + img.data[j + 2] * 7471 + 0x8000) >>> 16;
   }
   return out;
