@@ -1,7 +1,16 @@
 // Extracts the ImageNet-derived MobileNetV2 (alpha 1.0) bundled in the nsfwjs npm package (MIT) once into
 // data/pretrained/mobilenet_v2/ as a tfjs layers model (model.json + dequantised float32 weights.bin), and reads
 // those weights back by name. Extraction is idempotent and atomic (temp folder, then rename).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROJECT_ROOT } from "../setup/data_links.ts";
@@ -145,6 +154,7 @@ export async function ensurePretrainedMobileNetV2(
   mkdirSync(dirname(destDir), { recursive: true });
   const tmp = mkdtempSync(`${destDir}.tmp-`);
   try {
+    chmodSync(tmp, 0o755);
     writeFileSync(join(tmp, WEIGHTS_FILE), floats);
     writeFileSync(join(tmp, "README.md"), readme(licence));
     writeFileSync(join(tmp, MODEL_FILE), JSON.stringify(out));
