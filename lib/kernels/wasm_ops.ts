@@ -1,0 +1,125 @@
+// Runs the wasm backend's own kernels on TensorInfos (no engine, no tape) so composite kernels can chain them,
+// and frees every intermediate when the composite is done.
+import { getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs-core";
+
+/** The parts of tfjs-backend-wasm's BackendWasm the composites rely on. */
+export interface WasmBackend extends KernelBackend {
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+export type Pads = [number, number][];
+
+/** Kernel calls on one backend; every output is owned by the ops object until `release`. */
+export class WasmOps {
+  private readonly made: TensorInfo[] = [];
+
+  constructor(readonly backend: WasmBackend) {}
+
+  run(kernelName: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
+    const kernel = getKernel(kernelName, "wasm");
+    if (!kernel) throw new Error(`lib/kernels/wasm_ops.ts: the wasm backend has no ${kernelName} kernel`);
+    // deno-lint-ignore no-explicit-any
+    const out = kernel.kernelFunc({ inputs: inputs as any, attrs, backend: this.backend }) as TensorInfo;
+    this.made.push(out);
+    return out;
+  }
+
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run("Reshape", { x }, { shape });
+  }
+
+  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+    return this.run("Slice", { x }, { begin, size });
+  }
+
+  /** Elements begin + i * strides along each axis, `size` of them. */
+  stridedSlice(x: TensorInfo, begin: number[], size: number[], strides: number[]): TensorInfo {
+    if (strides.every((s) => s === 1)) return this.slice(x, begin, size);
+    const end = begin.map((b, i) => b + (size[i] - 1) * strides[i] + 1);
+    return this.run("StridedSlice", { x }, {
+      begin,
+      end,
+      strides,
+      beginMask: 0,
+      endMask: 0,
+      ellipsisMask: 0,
+      newAxisMask: 0,
+      shrinkAxisMask: 0,
+    });
+  }
+
+  /** Pads with zeros (positive amounts) and crops (negative amounts), per axis [before, after]. */
+  padOrCrop(x: TensorInfo, pads: Pads): TensorInfo {
+    let out = x;
+    if (pads.some(([b, a]) => b < 0 || a < 0)) {
+      const begin = pads.map(([b]) => Math.max(0, -b));
+      const size = pads.map(([b, a], i) => x.shape[i] + Math.min(0, b) + Math.min(0, a));
+      out = this.slice(x, begin, size);
+    }
+    if (pads.some(([b, a]) => b > 0 || a > 0)) {
+      out = this.run("PadV2", { x: out }, {
+        paddings: pads.map(([b, a]) => [Math.max(0, b), Math.max(0, a)]),
+        constantValue: 0,
+      });
+    }
+    return out;
+  }
+
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    return this.run("Transpose", { x }, { perm });
+  }
+
+  reverse(x: TensorInfo, dims: number[]): TensorInfo {
+    return this.run("Reverse", { x }, { dims });
+  }
+
+  concat(xs: TensorInfo[], axis: number): TensorInfo {
+    return this.run("Concat", xs, { axis });
+  }
+
+  mul(a: TensorInfo, b: TensorInfo): TensorInfo {
+    return this.run("Multiply", { a, b });
+  }
+
+  sum(x: TensorInfo, axis: number[]): TensorInfo {
+    return this.run("Sum", { x }, { axis, keepDims: false });
+  }
+
+  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+    return this.run("BatchMatMul", { a, b }, { transposeA, transposeB });
+  }
+
+  /** Stride-1, VALID, NHWC depthwise convolution with the given dilation. */
+  depthwiseConv(x: TensorInfo, filter: TensorInfo, dilations: [number, number]): TensorInfo {
+    return this.run("DepthwiseConv2dNative", { x, filter }, {
+      strides: [1, 1],
+      pad: "valid",
+      dilations,
+      dataFormat: "NHWC",
+    });
+  }
+
+  /** Stride-1, VALID, NHWC convolution. */
+  conv(x: TensorInfo, filter: TensorInfo): TensorInfo {
+    return this.run("Conv2D", { x, filter }, { strides: [1, 1], pad: "valid", dilations: [1, 1], dataFormat: "NHWC" });
+  }
+
+  /** Frees every output made so far except `keep`, which the caller now owns. */
+  release(keep: TensorInfo): TensorInfo {
+    for (const info of this.made) if (info !== keep) this.backend.disposeData(info.dataId);
+    this.made.length = 0;
+    return keep;
+  }
+}
+
+/** Runs `body` with a fresh WasmOps and returns its result with every intermediate freed (also on error). */
+export function composite(backend: WasmBackend, body: (ops: WasmOps) => TensorInfo): TensorInfo {
+  const ops = new WasmOps(backend);
+  let result: TensorInfo | undefined;
+  try {
+    result = body(ops);
+    return result;
+  } finally {
+    ops.release(result ?? { dataId: {}, shape: [], dtype: "float32" });
+  }
+}
