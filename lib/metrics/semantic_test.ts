@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
+import {
+  accumulateInstanceWeights,
+  accumulateSemantic,
+  cityscapesAvgInstanceSize,
+  createSemanticStats,
+  semanticResult,
+} from "./semantic.ts";
+
+const V = 255;
+
+Deno.test("semantic: IoU with void predictions as FN, predictions on void GT free, absent class NaN", () => {
+  const stats = createSemanticStats(3);
+  const gt = [0, 0, 0, 0, 1, 1, V, V];
+  const pred = [0, 0, 1, V, 1, 0, 2, 1];
+  accumulateSemantic(stats, gt, pred);
+  const r = semanticResult(stats);
+  // class 0: tp 2, fn 2 (one predicted 1, one predicted void), fp 1 (GT 1 predicted 0) → 2/5
+  // class 1: tp 1, fn 1, fp 1 (the prediction of 1 on void GT is free) → 1/3
+  // class 2: only predicted on void GT → tp+fp+fn = 0 → NaN, left out of the mean
+  assert.equal(r.iou[0], 2 / 5);
+  assert.equal(r.iou[1], 1 / 3);
+  assert.ok(Number.isNaN(r.iou[2]));
+  assert.equal(r.miou, (2 / 5 + 1 / 3) / 2);
+  assert.equal(r.pixelAccuracy, 3 / 6);
+  assert.equal(r.pixels, 6);
+});
+
+Deno.test("semantic: a class with only false positives scores 0 and is counted in the mean", () => {
+  const stats = createSemanticStats(4);
+  accumulateSemantic(stats, [0, 0, 1, 1], [0, 3, 1, 1]);
+  const r = semanticResult(stats);
+  // class 0: tp 1, fn 1 → 1/2; class 1: 1; class 2: NaN; class 3: tp 0, fp 1 → 0
+  assert.deepEqual(r.iou.slice(0, 2), [1 / 2, 1]);
+  assert.ok(Number.isNaN(r.iou[2]));
+  assert.equal(r.iou[3], 0);
+  assert.equal(r.miou, (1 / 2 + 1 + 0) / 3);
+});
+
+Deno.test("semantic: counts accumulate over frames", () => {
+  const whole = createSemanticStats(3);
+  accumulateSemantic(whole, [0, 0, 0, 0, 1, 1, V, V], [0, 0, 1, V, 1, 0, 2, 1]);
+  const split = createSemanticStats(3);
+  accumulateSemantic(split, [0, 0, 0, 0], [0, 0, 1, V]);
+  accumulateSemantic(split, [1, 1, V, V], [1, 0, 2, 1]);
+  assert.deepEqual(split.confusion, whole.confusion);
+  assert.equal(split.confusion[0 * 4 + 3], 1, "void prediction on GT 0 lands in the last column");
+});
+
+Deno.test("semantic: iIoU weights each instance by avgSize / its size; fp unweighted", () => {
+  // class 0 (no instances), class 1 with average instance size 10.
+  const stats = createSemanticStats(2, { avgInstanceSize: [NaN, 10] });
+  const gt = [1, 1, 1, 1, 1, 1, 0, 0, 1];
+  const instances = [1, 1, 1, 1, 2, 2, 0, 0, 0]; // the last class-1 pixel is a crowd region (no instance)
+  const pred = [1, 1, 1, 0, 0, 0, 1, 0, 1];
+  accumulateSemantic(stats, gt, pred);
+  accumulateInstanceWeights(stats, gt, instances, pred);
+  // instance 1: 4 px, 3 hit, weight 2.5 → tpW 7.5, fnW 2.5; instance 2: 2 px, 0 hit, weight 5 → fnW 10
+  assert.equal(stats.tpWeighted[1], 7.5);
+  assert.equal(stats.fnWeighted[1], 12.5);
+  const r = semanticResult(stats);
+  // fp of class 1 = 1 (GT 0 predicted 1) → iIoU = 7.5 / (7.5 + 1 + 12.5)
+  assert.equal(r.iiou[1], 7.5 / 21);
+  assert.ok(Number.isNaN(r.iiou[0]));
+  assert.equal(r.miiou, 7.5 / 21);
+  // plain IoU of class 1: tp 4, fn 3, fp 1
+  assert.equal(r.iou[1], 4 / 8);
+});
+
+Deno.test("semantic: Cityscapes average instance sizes land on the 8 instance classes", () => {
+  const sizes = cityscapesAvgInstanceSize(TRAIN_CLASS_NAMES);
+  assert.equal(sizes.length, 19);
+  assert.equal(sizes[13], 12794.0202738185); // car
+  assert.equal(sizes[11], 3462.4756337644); // person
+  assert.equal(Array.from(sizes).filter((v) => !Number.isNaN(v)).length, 8);
+  assert.ok(Number.isNaN(sizes[0]));
+});
+
+Deno.test("semantic: bad inputs throw errors naming the frame", () => {
+  const stats = createSemanticStats(3);
+  assert.throws(() => accumulateSemantic(stats, [0, 1], [0], "f.png"), /f\.png: prediction has 1 pixels/);
+  assert.throws(() => accumulateSemantic(stats, [0, 7], [0, 1], "g.png"), /g\.png: ground-truth value 7/);
+  assert.throws(() => accumulateSemantic(stats, [0, 1], [0, 9], "h.png"), /h\.png: predicted value 9/);
+  const inst = createSemanticStats(2, { avgInstanceSize: [NaN, 10] });
+  assert.throws(() => accumulateInstanceWeights(inst, [0, 1], [1, 1], [0, 1], "i.png"), /i\.png: instance 1 covers/);
+  assert.throws(() => createSemanticStats(3, { ignoreLabel: 2 }), /ignore label 2 is one of the 3 classes/);
+});
