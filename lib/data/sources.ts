@@ -1,0 +1,36 @@
+// Serialisable descriptions of where frames come from, and opening them into a name list + reader; workers receive
+// the description and open the source themselves.
+
+import type { Sample } from "./sample.ts";
+import { randomScene } from "./synthetic.ts";
+import { deriveSeed } from "./random.ts";
+
+/** A dataset location that can be posted to a worker. */
+export type DatasetSource = { kind: "synthetic"; count: number; height: number; width: number; seed: number };
+
+/** An opened dataset: its frame names and a reader by name. */
+export interface FrameSource {
+  names: string[];
+  read(name: string): Promise<Sample>;
+}
+
+function syntheticSource(s: Extract<DatasetSource, { kind: "synthetic" }>): FrameSource {
+  const names = Array.from({ length: s.count }, (_, i) => `synthetic_${String(i).padStart(4, "0")}`);
+  const index = new Map(names.map((n, i) => [n, i]));
+  return {
+    names,
+    read: (name) => {
+      const i = index.get(name);
+      if (i === undefined) return Promise.reject(new Error(`synthetic source: no frame named ${name}`));
+      return Promise.resolve(randomScene(name, s.height, s.width, deriveSeed(s.seed, i)));
+    },
+  };
+}
+
+/** Opens a dataset source. */
+export function openSource(source: DatasetSource): Promise<FrameSource> {
+  switch (source.kind) {
+    case "synthetic":
+      return Promise.resolve(syntheticSource(source));
+  }
+}
