@@ -188,3 +188,14 @@ export const LABEL_COLORS: readonly Rgb[] = CITYSCAPES_LABELS.filter((l) => l.id
 export function labelIdsToColors(labelIds: Uint8Array): Uint8Array {
   return encodeColors(labelIds, LABEL_COLORS);
 }
+
+/** Throws naming `file` when a labelId map holds values outside 0..33, with their pixel counts. */
+export function assertKnownLabelIds(labelIds: Uint8Array, file: string): void {
+  const counts = new Float64Array(256);
+  for (let i = 0; i < labelIds.length; i++) counts[labelIds[i]]++;
+  const bad = [...counts.keys()].filter((v) => v >= NUM_LABEL_IDS && counts[v] > 0);
+  if (bad.length) {
+    const list = bad.slice(0, 8).map((v) => `${v} × ${counts[v]} px`).join(", ");
+    throw new Error(`${file}: holds values that are not Cityscapes labelIds (0..33): ${list}`);
+  }
+}
