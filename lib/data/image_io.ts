@@ -2,6 +2,7 @@
 // images, nearest for label maps) and encode/write PNGs atomically. Every error names the file.
 
 import sharp, { type Metadata } from "sharp";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 
@@ -56,8 +57,10 @@ function bitDepthError(path: string, meta: Metadata, expected: string): Error {
 
 /** Width and height from the file header, without decoding the pixels. */
 export async function readImageSize(path: string): Promise<Size> {
-  const meta = await metadataOf(path, await readBytes(path));
-  return { width: meta.width!, height: meta.height! };
+  if (!existsSync(path)) throw new Error(`${path}: file not found`);
+  const meta = await decode(path, () => sharp(path).metadata());
+  if (!meta.width || !meta.height) throw new Error(`${path}: image has no size`);
+  return { width: meta.width, height: meta.height };
 }
 
 /**
