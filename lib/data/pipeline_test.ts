@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { batches, livePipelineWorkers, measurePipelineThroughput, type PipelineOptions } from "./pipeline.ts";
 import type { Batch } from "./prepare.ts";
 import type { DatasetSource } from "./sources.ts";
+import { fileURLToPath } from "node:url";
 
 const source: DatasetSource = { kind: "synthetic", count: 5, height: 48, width: 64, seed: 1 };
 const base: PipelineOptions = {
@@ -72,4 +73,26 @@ Deno.test("measurePipelineThroughput reports images per second", async () => {
   });
   assert.equal(r.images, 6);
   assert.ok(r.seconds > 0 && r.imagesPerSecond > 0 && Number.isFinite(r.imagesPerSecond));
+});
+
+const KITTI = fileURLToPath(new URL("../../../shared/data/kitti-semantics-2015", import.meta.url));
+
+Deno.test("KITTI: 3 frames through 2 workers give cropped batches with real labels and no instance weights", async () => {
+  const names = ["000000_10", "000001_10", "000002_10"];
+  const out = await collect({
+    source: { kind: "kitti", root: KITTI },
+    names,
+    batchSize: 3,
+    seed: 0,
+    epochs: 1,
+    workers: 2,
+    config: { augment: { cropHeight: 64, cropWidth: 128, minScale: 0.25, maxScale: 0.25 } },
+  });
+  assert.equal(out.length, 1);
+  const b = out[0];
+  assert.deepEqual([...b.names].sort(), names);
+  assert.equal(b.image.length, 3 * 64 * 128 * 3);
+  const classes = new Set(b.semantic);
+  assert.ok(classes.has(0) && classes.size >= 4, `trainIds seen: ${[...classes]}`);
+  assert.ok(b.centerWeights.every((v) => v === 0), "KITTI here has no instance labels");
 });

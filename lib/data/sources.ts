@@ -4,9 +4,13 @@
 import type { Sample } from "./sample.ts";
 import { randomScene } from "./synthetic.ts";
 import { deriveSeed } from "./random.ts";
+import { type KittiReadOptions, listKittiFrames, readKittiFrame, readKittiSplit } from "./kitti.ts";
 
 /** A dataset location that can be posted to a worker. */
-export type DatasetSource = { kind: "synthetic"; count: number; height: number; width: number; seed: number };
+export type DatasetSource =
+  | { kind: "synthetic"; count: number; height: number; width: number; seed: number }
+  /** KITTI semantics 2015 folder; `split` names a file in splits/ (default: every frame in image_2/). */
+  | { kind: "kitti"; root: string; split?: string; options?: KittiReadOptions };
 
 /** An opened dataset: its frame names and a reader by name. */
 export interface FrameSource {
@@ -32,5 +36,9 @@ export function openSource(source: DatasetSource): Promise<FrameSource> {
   switch (source.kind) {
     case "synthetic":
       return Promise.resolve(syntheticSource(source));
+    case "kitti": {
+      const names = source.split ? readKittiSplit(source.root, source.split) : listKittiFrames(source.root);
+      return Promise.resolve({ names, read: (name) => readKittiFrame(source.root, name, source.options) });
+    }
   }
 }
