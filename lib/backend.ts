@@ -10,6 +10,9 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { registerTrainingKernels } from "./kernels/mod.ts";
 
+// Silences the "install the node backend" banner and skips debug-only checks.
+tf.enableProdMode();
+
 export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
 export type BackendName = typeof BACKENDS[number];
 

@@ -1,0 +1,137 @@
+// Panoptic-DeepLab on a MobileNetV2 encoder (tfjs-layers): a light ASPP on the stride-16 features, a semantic
+// decoder and a separate, lighter instance decoder that fuse the stride-8 and stride-4 features, and three heads
+// (semantic logits, centre heatmap, centre offsets) upsampled from stride 4 to the input size.
+import * as tfl from "@tensorflow/tfjs-layers";
+import { buildBackbone } from "./backbone.ts";
+
+export interface PanopticDeepLabConfig {
+  /** Number of semantic classes (19 Cityscapes trainIds). */
+  numClasses: number;
+  /** Channels of the ASPP and of the semantic decoder (deeplab2: 256). */
+  decoderChannels: number;
+  /** Channels of the instance decoder (deeplab2: 128). */
+  instanceChannels: number;
+  /** Channels of the stride-8 / stride-4 projections in the semantic decoder (deeplab2: 64 / 32). */
+  semanticLowLevel: [number, number];
+  /** Same for the instance decoder (deeplab2: 32 / 16). */
+  instanceLowLevel: [number, number];
+  /** Atrous rates of the ASPP's two separable 3x3 branches at stride 16. */
+  asppRates: [number, number];
+  /** ImageNet-derived encoder weights, or the same architecture randomly initialised. */
+  pretrained: boolean;
+}
+
+export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
+  numClasses: 19,
+  decoderChannels: 128,
+  instanceChannels: 64,
+  semanticLowLevel: [64, 32],
+  instanceLowLevel: [32, 16],
+  asppRates: [3, 6],
+  pretrained: true,
+};
+
+/** Output names, in the order the model returns them. */
+export const HEADS = ["semantic", "center", "offset"] as const;
+
+/** Input height and width must be multiples of this (the deepest feature used has stride 16). */
+export const SIZE_MULTIPLE = 16;
+
+type S = tfl.SymbolicTensor;
+
+function convBnRelu(x: S, name: string, filters: number, kernel = 1, dilation = 1): S {
+  const conv = tfl.layers.conv2d({
+    name: `${name}_conv`,
+    filters,
+    kernelSize: kernel,
+    dilationRate: dilation,
+    padding: "same",
+    useBias: false,
+  }).apply(x) as S;
+  return relu(batchNorm(conv, name), name);
+}
+
+/** Depthwise 3x3 + BN + ReLU, then pointwise 1x1 + BN + ReLU (deeplab2's "depthwise separable" conv). */
+function separable(x: S, name: string, filters: number, dilation = 1): S {
+  const dw = tfl.layers.depthwiseConv2d({
+    name: `${name}_dw`,
+    kernelSize: 3,
+    dilationRate: dilation,
+    padding: "same",
+    useBias: false,
+  }).apply(x) as S;
+  return convBnRelu(relu(batchNorm(dw, `${name}_dw`), `${name}_dw`), `${name}_pw`, filters);
+}
+
+function batchNorm(x: S, name: string): S {
+  return tfl.layers.batchNormalization({ name: `${name}_bn`, momentum: 0.99, epsilon: 1e-3 }).apply(x) as S;
+}
+
+function relu(x: S, name: string): S {
+  return tfl.layers.reLU({ name: `${name}_relu` }).apply(x) as S;
+}
+
+function upsample(x: S, name: string, factor: number): S {
+  return tfl.layers.upSampling2d({ name, size: [factor, factor], interpolation: "bilinear" }).apply(x) as S;
+}
+
+function aspp(x: S, c: PanopticDeepLabConfig): S {
+  const branches = [
+    convBnRelu(x, "aspp_1x1", c.decoderChannels),
+    ...c.asppRates.map((r) => separable(x, `aspp_rate${r}`, c.decoderChannels, r)),
+  ];
+  const merged = tfl.layers.concatenate({ name: "aspp_concat" }).apply(branches) as S;
+  return convBnRelu(merged, "aspp_project", c.decoderChannels);
+}
+
+/** Upsamples `x` to stride 8 and 4, each time concatenating a 1x1 projection of the encoder feature. */
+function decoder(prefix: string, x: S, s8: S, s4: S, channels: number, lowLevel: [number, number]): S {
+  let y = x;
+  for (const [i, feature] of [s8, s4].entries()) {
+    const stride = i === 0 ? 8 : 4;
+    const projected = convBnRelu(feature, `${prefix}_proj_s${stride}`, lowLevel[i]);
+    const up = upsample(y, `${prefix}_up_s${stride}`, 2);
+    y = tfl.layers.concatenate({ name: `${prefix}_concat_s${stride}` }).apply([up, projected]) as S;
+    y = separable(y, `${prefix}_fuse_s${stride}`, channels);
+  }
+  return y;
+}
+
+function head(x: S, name: string, hidden: number, outputs: number): S {
+  const h = separable(x, `${name}_head`, hidden);
+  const logits = tfl.layers.conv2d({ name: `${name}_logits`, filters: outputs, kernelSize: 1 }).apply(h) as S;
+  return upsample(logits, name, 4);
+}
+
+/**
+ * Builds the model for NHWC inputs in [-1, 1] of any size that is a multiple of 16 (or a fixed `inputSize`).
+ * Outputs [semantic logits N×H×W×C, centre heatmap N×H×W×1 (linear, regressed to the Gaussian targets with MSE
+ * as in deeplab2), offsets N×H×W×2 (dy, dx) in input pixels].
+ */
+export async function buildPanopticDeepLab(
+  config: Partial<PanopticDeepLabConfig> = {},
+  inputSize: [number | null, number | null] = [null, null],
+): Promise<tfl.LayersModel> {
+  const c = { ...DEFAULT_MODEL_CONFIG, ...config };
+  for (const size of inputSize) {
+    if (size !== null && size % SIZE_MULTIPLE !== 0) {
+      throw new Error(`model input size ${inputSize.join("x")} must be a multiple of ${SIZE_MULTIPLE}`);
+    }
+  }
+  const encoder = await buildBackbone({ pretrained: c.pretrained, strides: [4, 8, 16], inputSize });
+  const input = tfl.input({ name: "image", shape: [inputSize[0], inputSize[1], 3] });
+  const [s4, s8, s16] = encoder.apply(input) as S[];
+  const context = aspp(s16, c);
+  const semantic = decoder("semantic", context, s8, s4, c.decoderChannels, c.semanticLowLevel);
+  const instance = decoder("instance", context, s8, s4, c.instanceChannels, c.instanceLowLevel);
+  const half = Math.max(8, c.instanceChannels / 2);
+  return tfl.model({
+    name: "panoptic_deeplab_mobilenetv2",
+    inputs: input,
+    outputs: [
+      head(semantic, "semantic", c.decoderChannels, c.numClasses),
+      head(instance, "center", half, 1),
+      head(instance, "offset", half, 2),
+    ],
+  });
+}

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend } from "../backend.ts";
+import { buildPanopticDeepLab } from "./panoptic_deeplab.ts";
+import { summarizeModel } from "./summary.ts";
+
+await initBackend({ force: "wasm", log: () => {} });
+
+Deno.test("heads come out at input resolution with 19 / 1 / 2 channels, for any multiple of 16", async () => {
+  const model = await buildPanopticDeepLab({ pretrained: false });
+  for (const [h, w] of [[64, 128], [48, 80]]) {
+    const outputs = tf.tidy(() => model.predict(tf.zeros([2, h, w, 3])) as tf.Tensor[]);
+    assert.deepEqual(outputs.map((t) => t.shape), [[2, h, w, 19], [2, h, w, 1], [2, h, w, 2]]);
+    tf.dispose(outputs);
+  }
+  model.dispose();
+});
+
+Deno.test("sizes that are not multiples of 16 are refused with the size in the message", async () => {
+  await assert.rejects(buildPanopticDeepLab({ pretrained: false }, [375, 1242]), /375x1242 must be a multiple of 16/);
+});
+
+Deno.test("summary counts every parameter and the convolutions' FLOPs; all weights are trainable", async () => {
+  const model = await buildPanopticDeepLab({ pretrained: false, numClasses: 7 }, [64, 128]);
+  const s = summarizeModel(model);
+  assert.equal(s.params, model.countParams());
+  assert.equal(s.layers.reduce((a, l) => a + l.params, 0), s.params);
+  // Non-trainable = the BN moving statistics (2 per BN channel); everything else trains.
+  const bnStats = s.layers.filter((l) => l.type === "BatchNormalization").reduce((a, l) => a + l.params / 2, 0);
+  assert.equal(s.trainableParams, s.params - bnStats);
+  const logits = s.layers.find((l) => l.name === "semantic_logits")!;
+  // 1x1 conv from 128 channels to 7 classes at stride 4 of 64x128: 2 * 16*32*7*128 FLOPs.
+  assert.equal(logits.flops, 2 * 16 * 32 * 7 * 128);
+  assert.ok(s.flops > 0.1e9 && s.flops < 2e9, `unexpected total ${s.flops}`);
+  model.dispose();
+});
