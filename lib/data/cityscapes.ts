@@ -1,0 +1,76 @@
+// Reader for the Cityscapes layout: leftImg8bit/<split>/<city>/*_leftImg8bit.png with
+// gtFine/<split>/<city>/*_gtFine_labelIds.png and, when present, *_gtFine_instanceIds.png.
+
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { findFiles } from "../io/find_files.ts";
+import { assertKnownLabelIds, labelIdsToTrainIds } from "./cityscapes_labels.ts";
+import { assertSameSize, readGray, readGray16, readRgb } from "./image_io.ts";
+import { decodeCityscapesInstanceIds, splitInstances } from "./instance_split.ts";
+import type { Sample } from "./sample.ts";
+
+export interface CityscapesFrame {
+  /** e.g. "aachen_000000_000019". */
+  name: string;
+  image: string;
+  labelIds: string;
+  /** null when the frame has no instance map. */
+  instanceIds: string | null;
+}
+
+const IMAGE_SUFFIX = "_leftImg8bit.png";
+
+/**
+ * Lists the frames of one split (e.g. "train", "val") under a Cityscapes root. Throws naming the image when
+ * its labelIds file is missing.
+ */
+export function listCityscapesFrames(root: string, split: string): CityscapesFrame[] {
+  const imageDir = join(root, "leftImg8bit", split);
+  if (!existsSync(imageDir)) throw new Error(`${imageDir}: folder not found (not a Cityscapes root or split)`);
+  return findFiles(imageDir, IMAGE_SUFFIX).map((image) => {
+    const rel = relative(imageDir, image).slice(0, -IMAGE_SUFFIX.length);
+    const base = join(root, "gtFine", split, rel);
+    const labelIds = `${base}_gtFine_labelIds.png`;
+    if (!existsSync(labelIds)) throw new Error(`missing pair: ${image} has no label ${labelIds}`);
+    const instanceIds = `${base}_gtFine_instanceIds.png`;
+    return {
+      name: rel.split("/").pop()!,
+      image,
+      labelIds,
+      instanceIds: existsSync(instanceIds) ? instanceIds : null,
+    };
+  });
+}
+
+/**
+ * Reads a frame: semantic trainIds from the labelIds map; instances and crowd from the instanceIds map
+ * (labelId*1000 + k per instance; a plain labelId < 1000 on a thing class is a crowd group).
+ */
+export async function readCityscapesFrame(frame: CityscapesFrame): Promise<Sample> {
+  const image = await readRgb(frame.image);
+  const ids = await readGray(frame.labelIds);
+  assertSameSize(image, frame.image, ids, frame.labelIds);
+  assertKnownLabelIds(ids.data, frame.labelIds);
+  const semantic = labelIdsToTrainIds(ids.data);
+  const sample: Sample = {
+    name: frame.name,
+    width: image.width,
+    height: image.height,
+    image: image.data,
+    semantic,
+    instances: null,
+    crowd: null,
+  };
+  if (frame.instanceIds) {
+    const raw = await readGray16(frame.instanceIds);
+    assertSameSize(image, frame.image, raw, frame.instanceIds);
+    const decoded = decodeCityscapesInstanceIds(raw.data);
+    let differ = 0;
+    for (let i = 0; i < decoded.labelIds.length; i++) if (decoded.labelIds[i] !== ids.data[i]) differ++;
+    if (differ) throw new Error(`${frame.instanceIds}: classes disagree with ${frame.labelIds} at ${differ} pixels`);
+    const { instances, crowd } = splitInstances(semantic, decoded.keys);
+    sample.instances = instances;
+    sample.crowd = crowd;
+  }
+  return sample;
+}
