@@ -1,8 +1,9 @@
 // Summarises a KITTI-layout dataset folder from its files: frame counts per split and image sizes (read from
 // the PNG headers, no decoding), for the report's dataset table.
 import sharp from "sharp";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { listKittiFrames, readKittiSplit } from "./kitti.ts";
 
 export interface DatasetSummary {
   images: number;
@@ -13,24 +14,24 @@ export interface DatasetSummary {
   sizes: [string, number][];
 }
 
-const pngs = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".png")).sort();
-
 export async function summarizeKittiFolder(dir: string): Promise<DatasetSummary> {
-  const images = pngs(join(dir, "image_2"));
+  const frames = listKittiFrames(dir);
+  const splitDir = join(dir, "splits");
   const splits: Record<string, number> = {};
-  for (const file of readdirSync(join(dir, "splits")).filter((f) => f.endsWith(".txt")).sort()) {
-    const lines = readFileSync(join(dir, "splits", file), "utf8").split("\n").filter((l) => l.trim());
-    splits[file.replace(/\.txt$/, "")] = lines.length;
+  for (const file of existsSync(splitDir) ? readdirSync(splitDir).filter((f) => f.endsWith(".txt")).sort() : []) {
+    const split = file.slice(0, -4);
+    splits[split] = readKittiSplit(dir, split).length;
   }
   const sizes = new Map<string, number>();
-  for (const name of images) {
-    const { width, height } = await sharp(join(dir, "image_2", name)).metadata();
+  for (const name of frames) {
+    const { width, height } = await sharp(join(dir, "image_2", `${name}.png`)).metadata();
     const key = `${width}x${height}`;
     sizes.set(key, (sizes.get(key) ?? 0) + 1);
   }
+  const labels = frames.filter((name) => existsSync(join(dir, "semantic_rgb", `${name}.png`)));
   return {
-    images: images.length,
-    labels: pngs(join(dir, "semantic_rgb")).length,
+    images: frames.length,
+    labels: labels.length,
     splits,
     sizes: [...sizes].sort((a, b) => b[1] - a[1]),
   };

@@ -1,6 +1,7 @@
 // Makes sure the system tools the report and the tests need are present: Jupyter with nbconvert, the Deno
 // Jupyter kernel and a font. Installs them with apt-get when running as root on Debian; otherwise explains how.
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const APT_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-ipykernel", "fonts-dejavu-core"];
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
@@ -62,18 +63,23 @@ export async function ensureJupyterAndFonts(log: (s: string) => void): Promise<v
   if (!await hasNbconvert()) throw new Error("jupyter nbconvert is still missing after apt-get install");
 }
 
-interface KernelSpecs {
-  kernelspecs: Record<string, { spec: { argv: string[] } }>;
-}
+/** Where Jupyter finds user kernels (the same place `deno jupyter --install` writes to). */
+const KERNEL_JSON = join(Deno.env.get("HOME") ?? "/root", ".local/share/jupyter/kernels/deno/kernel.json");
 
-/** Registers the Deno kernel for this deno binary unless a kernel already points at it. */
-export async function ensureDenoKernel(log: (s: string) => void): Promise<void> {
-  const list = await run("jupyter", ["kernelspec", "list", "--json"]);
-  if (list.code !== 0) throw new Error(`jupyter kernelspec list failed: ${list.stderr.trim()}`);
-  const specs = (JSON.parse(list.stdout) as KernelSpecs).kernelspecs;
-  const deno = specs["deno"]?.spec.argv[0];
-  if (deno === Deno.execPath()) return;
-  log(`registering the Deno Jupyter kernel (${Deno.execPath()})`);
-  const r = await run(Deno.execPath(), ["jupyter", "--install", "--force"]);
-  if (r.code !== 0) throw new Error(`deno jupyter --install failed: ${r.stderr.trim()}`);
+/** Registers the Deno kernel with this deno binary's absolute path, unless it is registered so already. */
+export function ensureDenoKernel(log: (s: string) => void): void {
+  const spec = JSON.stringify(
+    {
+      argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
+      display_name: "Deno",
+      language: "typescript",
+    },
+    null,
+    2,
+  );
+  if (existsSync(KERNEL_JSON) && readFileSync(KERNEL_JSON, "utf8") === spec) return;
+  log(`registering the Deno Jupyter kernel (${Deno.execPath()}) in ${KERNEL_JSON}`);
+  mkdirSync(dirname(KERNEL_JSON), { recursive: true });
+  writeFileSync(`${KERNEL_JSON}.tmp`, spec);
+  renameSync(`${KERNEL_JSON}.tmp`, KERNEL_JSON);
 }
