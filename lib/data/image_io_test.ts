@@ -144,3 +144,11 @@ Deno.test("resizeBilinear: right size, constant stays constant, ramps stay betwe
   for (let i = 1; i < 8; i++) assert.ok(ramp.data[i] >= ramp.data[i - 1], `monotonic at ${i}`);
   assert.ok(ramp.data.some((v) => v !== 0 && v !== 100 && v !== 200 && v !== 250), "interpolated values appear");
 });
+
+Deno.test("readGray reads deeplab2's RGBA / gray+alpha instance maps as their gray values", async () => {
+  const dir = new URL("../../../shared/data/fixtures/pq-vectors-deeplab2/", import.meta.url);
+  const values = async (f: string) =>
+    [...new Set((await readGray(new URL(f, dir).pathname)).data)].sort((a, b) => a - b);
+  assert.deepEqual(await values("team_gt_instance.png"), [0, 47, 97, 133, 150, 174, 198, 215, 244, 255]);
+  assert.deepEqual(await values("bird_gt.png"), [92, 176, 255]);
+});
