@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import {
   assertSameSize,
@@ -146,9 +147,8 @@ Deno.test("resizeBilinear: right size, constant stays constant, ramps stay betwe
 });
 
 Deno.test("readGray reads deeplab2's RGBA / gray+alpha instance maps as their gray values", async () => {
-  const dir = new URL("../../../shared/data/fixtures/pq-vectors-deeplab2/", import.meta.url);
-  const values = async (f: string) =>
-    [...new Set((await readGray(new URL(f, dir).pathname)).data)].sort((a, b) => a - b);
+  const dir = fileURLToPath(new URL("../../../shared/data/fixtures/pq-vectors-deeplab2", import.meta.url));
+  const values = async (f: string) => [...new Set((await readGray(join(dir, f))).data)].sort((a, b) => a - b);
   assert.deepEqual(await values("team_gt_instance.png"), [0, 47, 97, 133, 150, 174, 198, 215, 244, 255]);
   assert.deepEqual(await values("bird_gt.png"), [92, 176, 255]);
 });

@@ -57,7 +57,11 @@ function assertPair(imagePath: string, otherPath: string, what: string): void {
 export async function readKittiFrame(dir: string, name: string, options: KittiReadOptions = {}): Promise<Sample> {
   const imagePath = join(dir, "image_2", `${name}.png`);
   const { path: labelPath, labelIds } = labelOf(dir, name, options.semantic ?? "auto");
-  if (!existsSync(imagePath)) throw new Error(`missing pair: ${labelPath} has no image ${imagePath}`);
+  if (!existsSync(imagePath)) {
+    throw new Error(
+      existsSync(labelPath) ? `missing pair: ${labelPath} has no image ${imagePath}` : `${imagePath}: file not found`,
+    );
+  }
   assertPair(imagePath, labelPath, "label");
   const image = await readRgb(imagePath);
   let semantic: Uint8Array;
