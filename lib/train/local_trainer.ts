@@ -40,8 +40,9 @@ export function applyGradients(task: TrainTask, optimizer: tf.Optimizer, grads: 
   tf.dispose(grads);
 }
 
+/** Copies of every model weight (safe to transfer or modify). */
 export function readWeights(task: TrainTask): Float32Array[] {
-  return task.model.weights.map((w) => w.read().dataSync() as Float32Array);
+  return task.model.weights.map((w) => (w.read().dataSync() as Float32Array).slice());
 }
 
 export function writeWeights(task: TrainTask, weights: Float32Array[], source = "weights"): void {

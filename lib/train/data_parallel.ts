@@ -1,0 +1,132 @@
+// Data-parallel training over Deno workers: each worker has its own tfjs backend and model replica; every step
+// each computes gradients of its shard's summed loss, this thread adds them and divides by the batch's element
+// count, and every worker applies the same averaged gradients with its own Adam, so replicas stay bit-identical.
+import { currentBackend } from "../backend.ts";
+import { LocalTrainer } from "./local_trainer.ts";
+import { type AdamConfig, type ArrayBatch, loadTask, type NdArray, type TaskSpec, type Trainer } from "./train_task.ts";
+import type { WorkerReply, WorkerRequest } from "./data_parallel_worker.ts";
+
+/** Splits every array of the batch along its first axis into `parts` contiguous shards (empty shards dropped). */
+export function shardBatch(batch: ArrayBatch, parts: number): ArrayBatch[] {
+  const n = batch.images.shape[0];
+  const slice = <T extends NdArray>(a: T, from: number, to: number): T => {
+    const per = a.data.length / a.shape[0];
+    return { data: a.data.slice(from * per, to * per), shape: [to - from, ...a.shape.slice(1)] } as T;
+  };
+  const shards: ArrayBatch[] = [];
+  for (let p = 0; p < parts; p++) {
+    const from = Math.round((p * n) / parts);
+    const to = Math.round(((p + 1) * n) / parts);
+    if (to === from) continue;
+    shards.push({
+      images: slice(batch.images, from, to),
+      targets: Object.fromEntries(Object.entries(batch.targets).map(([k, v]) => [k, slice(v, from, to)])),
+    });
+  }
+  return shards;
+}
+
+/** A worker with a request/reply queue (a worker answers its requests in order). */
+class Replica {
+  private readonly worker = new Worker(new URL("./data_parallel_worker.ts", import.meta.url), { type: "module" });
+  private readonly pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }[] = [];
+
+  constructor(readonly index: number) {
+    this.worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+      const waiter = this.pending.shift()!;
+      if (e.data.type === "error") waiter.reject(new Error(`data-parallel worker ${index}: ${e.data.message}`));
+      else waiter.resolve(e.data);
+    };
+    this.worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      for (const w of this.pending.splice(0)) {
+        w.reject(new Error(`data-parallel worker ${index} crashed: ${e.message}`));
+      }
+    };
+  }
+
+  call(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      this.worker.postMessage(request, transfer);
+    });
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}
+
+export class DataParallelTrainer implements Trainer {
+  private constructor(private readonly replicas: Replica[]) {}
+
+  /** Starts `workers` replicas of the task; all start from replica 0's initial weights. */
+  static async create(spec: TaskSpec, adam: AdamConfig, workers: number): Promise<DataParallelTrainer> {
+    const backend = currentBackend()?.name ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
+    const replicas = Array.from({ length: workers }, (_, i) => new Replica(i));
+    const trainer = new DataParallelTrainer(replicas);
+    try {
+      await Promise.all(replicas.map((r) => r.call({ type: "init", spec, adam, backend })));
+      await trainer.setWeights(await trainer.getWeights());
+    } catch (e) {
+      await trainer.dispose();
+      throw e;
+    }
+    return trainer;
+  }
+
+  /** The batch's mean loss and its gradients (trainable weights' order), averaged over the workers' shards. */
+  async gradients(batch: ArrayBatch): Promise<{ loss: number; grads: Float32Array[] }> {
+    const shards = shardBatch(batch, this.replicas.length);
+    const replies = await Promise.all(shards.map((shard, i) => {
+      const transfer = [shard.images.data.buffer, ...Object.values(shard.targets).map((t) => t.data.buffer)];
+      return this.replicas[i].call({ type: "gradients", shard }, transfer as ArrayBuffer[]);
+    })) as Extract<WorkerReply, { type: "gradients" }>[];
+    const count = Math.max(1, replies.reduce((n, r) => n + r.count, 0));
+    const grads = replies[0].grads;
+    for (const r of replies.slice(1)) r.grads.forEach((g, k) => addInto(grads[k], g));
+    for (const g of grads) scaleInto(g, 1 / count);
+    return { loss: replies.reduce((s, r) => s + r.lossSum, 0) / count, grads };
+  }
+
+  async step(batch: ArrayBatch): Promise<number> {
+    const { loss, grads } = await this.gradients(batch);
+    // Everyone gets the same arrays (structured-cloned), so every Adam update is the same.
+    await Promise.all(this.replicas.map((r) => r.call({ type: "apply", grads })));
+    return loss;
+  }
+
+  /** Replica 0's weights (all replicas hold the same ones). */
+  async getWeights(): Promise<Float32Array[]> {
+    return (await this.replicaWeights())[0];
+  }
+
+  /** Every replica's weights, to check they are identical. */
+  async replicaWeights(): Promise<Float32Array[][]> {
+    const replies = await Promise.all(this.replicas.map((r) => r.call({ type: "getWeights" })));
+    return replies.map((r) => (r as Extract<WorkerReply, { type: "weights" }>).weights);
+  }
+
+  async setWeights(weights: Float32Array[]): Promise<void> {
+    await Promise.all(this.replicas.map((r) => r.call({ type: "setWeights", weights })));
+  }
+
+  dispose(): Promise<void> {
+    for (const r of this.replicas) r.terminate();
+    return Promise.resolve();
+  }
+}
+
+function addInto(target: Float32Array, source: Float32Array): void {
+  for (let i = 0; i < target.length; i++) target[i] += source[i];
+}
+
+function scaleInto(target: Float32Array, factor: number): void {
+  for (let i = 0; i < target.length; i++) target[i] *= factor;
+}
+
+/** workers ≤ 1: train in this thread; otherwise over that many workers. */
+export async function createTrainer(spec: TaskSpec, adam: AdamConfig, workers: number): Promise<Trainer> {
+  if (workers <= 1) return new LocalTrainer(await loadTask(spec), adam);
+  return await DataParallelTrainer.create(spec, adam, workers);
+}
