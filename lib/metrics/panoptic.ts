@@ -2,6 +2,8 @@
 // with GT-void removed from the union, crowd and void handling for false positives, accumulated over images and
 // averaged over the categories with tp+fp+fn > 0 (All / Things / Stuff and per category).
 
+import type { PanopticSegmentInfo } from "../data/coco_panoptic.ts";
+
 /** Segment id of unlabeled pixels (COCO-panoptic VOID). */
 export const VOID_ID = 0;
 
@@ -261,4 +263,20 @@ export function frameFromLabelMap(map: ArrayLike<number>, options: LabelMapOptio
     last = v;
   }
   return { ids, segments: [...segments.values()] };
+}
+
+/**
+ * A COCO-panoptic frame (ids from the PNG via rgb2id, plus the JSON `segments_info`) as a PanopticFrame; the
+ * JSON areas are kept, which panopticapi uses for the GT side (prediction areas are always counted).
+ */
+export function frameFromCoco(ids: Int32Array, segmentsInfo: readonly PanopticSegmentInfo[]): PanopticFrame {
+  return {
+    ids,
+    segments: segmentsInfo.map((s) => ({
+      id: s.id,
+      categoryId: s.category_id,
+      isCrowd: s.iscrowd === 1,
+      area: s.area,
+    })),
+  };
 }

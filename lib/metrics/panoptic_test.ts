@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   accumulatePanoptic,
   createPanopticStats,
+  frameFromCoco,
   frameFromLabelMap,
   type PanopticCategory,
   type PanopticFrame,
@@ -9,6 +10,7 @@ import {
   type PanopticSegment,
   type PanopticStats,
 } from "./panoptic.ts";
+import { readPanopticJson, rgb2id } from "../data/coco_panoptic.ts";
 import { readRgb } from "../data/image_io.ts";
 import { rgbKey } from "../data/label_maps.ts";
 import { bddFrame, pilLuma, readRgba } from "./testing/fixture_png.ts";
@@ -335,4 +337,29 @@ Deno.test("panoptic: label maps keep road (class 0, instance 0) apart from void 
     { id: 13001, categoryId: 13, isCrowd: true },
     { id: 13002, categoryId: 13, isCrowd: false },
   ]);
+});
+
+Deno.test("panoptic: real Cityscapes-format frame with JSON areas, one car missed, crowd excusing its prediction", async () => {
+  const dir = "cityscapes-panoptic-frame/gtFine";
+  const json = readPanopticJson(fixture(`${dir}/cityscapes_panoptic_dummy_trainId.json`));
+  const ann = json.annotations[0];
+  const ids = rgb2id((await readRgb(fixture(`${dir}/${ann.file_name}`), { require8Bit: true })).data);
+  const gt = frameFromCoco(ids, ann.segments_info);
+  assert.equal(gt.segments.find((s) => s.id === 26003)!.area, 32768);
+  // Prediction: the GT map with car 26000 dropped to void; the crowd region 26 predicted as a car segment.
+  const predIds = ids.map((v) => (v === 26000 ? 0 : v));
+  const pred = frameFromCoco(predIds, ann.segments_info.filter((s) => s.id !== 26000));
+  const stats = createPanopticStats(
+    Array.from({ length: 19 }, (_, id) => ({ id, isThing: id >= 11 })),
+  );
+  accumulatePanoptic(stats, gt, { ids: pred.ids, segments: pred.segments.map((s) => ({ ...s, area: undefined })) });
+  const r = panopticResult(stats);
+  // car: 4 TP (IoU 1), 1 FN, no FP (segment 26 lies on the crowd) → PQ = RQ = 4 / 4.5.
+  assert.deepEqual(r.perCategory.get(13), { tp: 4, fp: 0, fn: 1, iouSum: 4, pq: 4 / 4.5, sq: 1, rq: 4 / 4.5 });
+  // road, building, vegetation, sky: one exact match each.
+  for (const c of [0, 2, 8, 10]) assert.equal(r.perCategory.get(c)!.pq, 1, `category ${c}`);
+  assert.equal(r.all.n, 5);
+  assert.ok(Math.abs(r.all.pq - (4 + 4 / 4.5) / 5) < 1e-15);
+  assert.equal(r.stuff.pq, 1);
+  assert.equal(r.things.pq, 4 / 4.5);
 });
