@@ -1,6 +1,7 @@
 // Tiled detection on frames wider than the detector input: plans overlapping square tiles at several scales,
 // maps tile detections back to the frame (dropping boxes cut by an inner tile edge) and merges the duplicates
-// that overlapping tiles produce (greedy NMS within groups of classes the detector confuses).
+// that overlapping tiles produce (greedy NMS within groups of classes the detector confuses, then nested part
+// boxes).
 import type { Detection } from "./pseudo_instances.ts";
 
 /** A square region of the frame; it may extend past the right/bottom edge (that part is zero padding). */
@@ -103,7 +104,24 @@ export function iou(a: Detection, b: Detection): number {
   return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
 }
 
-/** Greedy NMS: highest score first; a box overlapping a kept box of its group by IoU > `iouThreshold` is dropped. */
+/**
+ * True when `part` is a sub-box of the same object as `whole`: at least `inside` of its area lies in `whole`, and
+ * it has about the same bottom and height (within `similar` of whole's height). Two distinct objects at one
+ * depth sit side by side; one nested at the same depth and height is a part (e.g. the rear face of a car).
+ */
+function isPartOf(part: Detection, whole: Detection, inside = 0.8, similar = 0.1): boolean {
+  const h = whole.y2 - whole.y1;
+  const w = Math.min(part.x2, whole.x2) - Math.max(part.x1, whole.x1);
+  const hh = Math.min(part.y2, whole.y2) - Math.max(part.y1, whole.y1);
+  const area = (part.x2 - part.x1) * (part.y2 - part.y1);
+  return w > 0 && hh > 0 && w * hh >= inside * area && Math.abs(part.y2 - whole.y2) <= similar * h &&
+    part.y2 - part.y1 >= (1 - 2 * similar) * h && area < (whole.x2 - whole.x1) * h;
+}
+
+/**
+ * Greedy NMS: highest score first; a box overlapping a kept box of its group by IoU > `iouThreshold` is dropped.
+ * Then boxes that are parts of a larger box of their group (see isPartOf) are dropped.
+ */
 export function mergeDetections(detections: readonly Detection[], iouThreshold = 0.5): Detection[] {
   const sorted = [...detections].sort((a, b) => b.score - a.score);
   const kept: Detection[] = [];
@@ -111,5 +129,7 @@ export function mergeDetections(detections: readonly Detection[], iouThreshold =
     const group = MERGE_GROUP.get(d.trainId);
     if (!kept.some((k) => MERGE_GROUP.get(k.trainId) === group && iou(k, d) > iouThreshold)) kept.push(d);
   }
-  return kept;
+  return kept.filter((d) =>
+    !kept.some((k) => k !== d && MERGE_GROUP.get(k.trainId) === MERGE_GROUP.get(d.trainId) && isPartOf(d, k))
+  );
 }

@@ -54,3 +54,12 @@ Deno.test("mergeDetections suppresses duplicates within a class group only", () 
   const merged = mergeDetections([truckSame, carFar, car, personSame]);
   assert.deepEqual(merged, [car, personSame, carFar]);
 });
+
+Deno.test("mergeDetections drops a box nested in a larger one at the same bottom and height, not a farther car", () => {
+  const car = det(50, 195, 240, 289, 0.72);
+  const rearFace = det(133, 197, 238, 281, 0.71); // IoU 0.49 with the car, but a part of it
+  const farCar = det(150, 200, 200, 240, 0.6); // inside the car's box but much higher bottom: another object
+  const person = det(140, 200, 230, 285, 0.8, 11); // other group: never a part of a car
+  assert.ok(iou(car, rearFace) < 0.5);
+  assert.deepEqual(mergeDetections([car, rearFace, farCar, person]), [person, car, farCar]);
+});
