@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { ACDC30_NONE, NUM_ACDC30_CLASSES, TRAIN_ID_TO_ACDC30, trainIdsToAcdc30 } from "../data/acdc_labels.ts";
 import { TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
+import { IKA12_NONE, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/ika_labels.ts";
 import {
   accumulateInstanceWeights,
   accumulateSemantic,
@@ -85,4 +87,27 @@ Deno.test("semantic: bad inputs throw errors naming the frame", () => {
   const inst = createSemanticStats(2, { avgInstanceSize: [NaN, 10] });
   assert.throws(() => accumulateInstanceWeights(inst, [0, 1], [1, 1], [0, 1], "i.png"), /i\.png: instance 1 covers/);
   assert.throws(() => createSemanticStats(3, { ignoreLabel: 2 }), /ignore label 2 is one of the 3 classes/);
+});
+
+Deno.test("semantic: other schemes — ika-12 with its 'none' class as void, ACDC-30 with 'none' as a class", () => {
+  // trainIds: building, wall, vegetation, terrain, car, void. Prediction confuses wall↔building, terrain↔veg.
+  const gtTrain = Uint8Array.from([2, 3, 8, 9, 13, 255]);
+  const predTrain = Uint8Array.from([3, 2, 9, 8, 13, 13]);
+  // ika-12 merges building+wall (2) and vegetation+terrain (4): every valid pixel is right; none (11) = void.
+  const ika = createSemanticStats(NUM_IKA12_CLASSES - 1, { ignoreLabel: IKA12_NONE });
+  accumulateSemantic(ika, trainIdsToIka12(gtTrain), trainIdsToIka12(predTrain));
+  const r = semanticResult(ika);
+  assert.deepEqual([r.iou[2], r.iou[4], r.iou[8]], [1, 1, 1]);
+  assert.equal(r.miou, 1);
+  assert.equal(r.pixels, 5);
+  // ACDC-30 keeps wall/building and vegetation/terrain apart, and scores 'none' (29) as a class of its own:
+  // the void GT pixel predicted as car is an FP of car and an FN of none.
+  const acdc = createSemanticStats(NUM_ACDC30_CLASSES);
+  accumulateSemantic(acdc, trainIdsToAcdc30(gtTrain), trainIdsToAcdc30(predTrain));
+  const a = semanticResult(acdc);
+  const car = TRAIN_ID_TO_ACDC30[13];
+  assert.equal(a.iou[car], 1 / 2);
+  assert.equal(a.iou[ACDC30_NONE], 0);
+  assert.equal(a.iou[TRAIN_ID_TO_ACDC30[2]], 0);
+  assert.equal(a.miou, 1 / 2 / 6); // six classes present (building, wall, vegetation, terrain, car, none)
 });
