@@ -121,6 +121,24 @@ Deno.test("the model loads with tf.loadLayersModel through the file handler and 
   tf.disposeVariables();
 });
 
+Deno.test("a checkpoint folder served over http loads with tf.loadLayersModel(url), as in a browser", async () => {
+  await initBackend({ ...quiet, force: "cpu" });
+  const dir = tempDir();
+  const model = tinyModel();
+  await saveCheckpoint(dir, { model, optimizer: tf.train.adam(0.01), step: 1 });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, (request) => {
+    const file = join(dir, decodeURIComponent(new URL(request.url).pathname));
+    return existsSync(file) ? new Response(readFileSync(file)) : new Response("not found", { status: 404 });
+  });
+  try {
+    const loaded = await tfl.loadLayersModel(`http://127.0.0.1:${server.addr.port}/step-1/model.json`);
+    assert.deepEqual(weightsOf(loaded), weightsOf(model));
+  } finally {
+    await server.shutdown();
+  }
+  tf.disposeVariables();
+});
+
 Deno.test("only the newest K checkpoints are kept and latest follows the last save", async () => {
   await initBackend({ ...quiet, force: "cpu" });
   const dir = tempDir();
