@@ -113,11 +113,15 @@ Deno.test("gradients flow only through the kept pixels, are finite and leave no 
     const center = tf.variable(predictions.center);
     const offsets = tf.variable(predictions.offsets);
     const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(
-      () => panopticLoss({ semanticLogits: logits, center, offsets } as PanopticPredictions, targets).total,
-      [logits, center, offsets],
-    );
+    // A trainer keeps the parts it logs with tf.keep: variableGrads disposes everything else f creates.
+    let parts: tf.Scalar[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const loss = panopticLoss({ semanticLogits: logits, center, offsets } as PanopticPredictions, targets);
+      parts = [loss.semantic, loss.center, loss.offset].map((t) => tf.keep(t));
+      return loss.total;
+    }, [logits, center, offsets]);
     close(value.dataSync()[0], 3 * LN3 + 50 + OFFSET, "value");
+    [3 * LN3, 50, OFFSET].forEach((v, i) => close(parts[i].dataSync()[0], v, `part ${i}`));
     const g = grads[logits.name].dataSync();
     // Only pixel 3 is kept: d(3·CE)/dlogits = 3·(softmax − onehot(2)) = (1, 1, −2); everything else is 0.
     const expected = new Float32Array(18);
@@ -135,7 +139,7 @@ Deno.test("gradients flow only through the kept pixels, are finite and leave no 
     const go = Array.from(grads[offsets.name].dataSync());
     [0.0025, 0.0025, 0.0025, -0.0025, 0, 0, 0, 0, 0, 0, 0, 0].forEach((v, i) => close(go[i], v, `doffsets[${i}]`));
     assert.ok([...Object.values(grads)].every((t) => t.dataSync().every(Number.isFinite)));
-    tf.dispose([value, ...Object.values(grads)]);
+    tf.dispose([value, ...parts, ...Object.values(grads)]);
     assert.equal(tf.memory().numTensors, before, `${backend}: tensors leaked`);
     tf.disposeVariables();
   }
