@@ -1,17 +1,32 @@
 // Shows figures in the running Deno Jupyter notebook (PNG bytes, SVG text) as rich outputs; outside Jupyter
-// (CLI, tests) it prints a one-line placeholder instead.
+// (CLI, tests) it prints a one-line placeholder instead. After each display it waits briefly: the Deno kernel can
+// report a cell idle before a large display message is sent, and nbconvert then drops that output.
 
 import { Buffer } from "node:buffer";
 import { inJupyter } from "../report/table.ts";
 
+/**
+ * Waits long enough for the kernel to send the outputs displayed so far (call it at the end of a cell whose
+ * last output came from another display helper, e.g. showMarkdown). `size` = bytes of the last payload.
+ */
+export function settleOutputs(size = 0): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 100 + size / 20_000));
+}
+
+/** Sends one rich output and gives the kernel time to flush it. */
+async function display(bundle: Record<string, string>, size: number): Promise<void> {
+  await Deno.jupyter.display(bundle, { raw: true });
+  await settleOutputs(size);
+}
+
 /** Displays PNG bytes as an image/png output. */
 export async function showPng(png: Uint8Array, label = "figure"): Promise<void> {
-  if (inJupyter()) await Deno.jupyter.display({ "image/png": Buffer.from(png).toString("base64") }, { raw: true });
+  if (inJupyter()) await display({ "image/png": Buffer.from(png).toString("base64") }, png.length);
   else console.log(`[${label}: PNG, ${png.length} bytes]`);
 }
 
 /** Displays an SVG document (must carry xmlns) as an image/svg+xml output. */
 export async function showSvg(svg: string, label = "figure"): Promise<void> {
-  if (inJupyter()) await Deno.jupyter.display({ "image/svg+xml": svg }, { raw: true });
+  if (inJupyter()) await display({ "image/svg+xml": svg }, svg.length);
   else console.log(`[${label}: SVG, ${svg.length} chars]`);
 }
