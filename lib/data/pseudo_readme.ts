@@ -1,6 +1,9 @@
-// The machine-readable record of a pseudo-label run (data/kitti-instances/quality.json) and the README that is
-// generated from it, so that every figure in the README comes from code.
+// The machine-readable record of a pseudo-label run (data/kitti-instances/quality.json), and the README and the
+// quality tables (for notebooks) generated from it, so that every figure shown comes from code.
+import { existsSync, readFileSync } from "node:fs";
 import type { PQSummary } from "../metrics/panoptic.ts";
+import { TRAIN_CLASS_NAMES } from "./cityscapes_labels.ts";
+import { COMPATIBLE_DETECTIONS } from "./pseudo_instances.ts";
 import type { PseudoLabelOptions } from "./pseudo_labeller.ts";
 import type { ClassCoverage } from "./pseudo_quality.ts";
 
@@ -25,11 +28,31 @@ export interface PseudoLabelQuality {
   fixture: FixtureQuality;
 }
 
+/** "car ← car/truck/bus; …" from the compatibility table the assignment uses. */
+function compatibility(): string {
+  return [...COMPATIBLE_DETECTIONS].map(([pixel, boxes]) =>
+    `${TRAIN_CLASS_NAMES[pixel]} ← ${boxes.map((b) => TRAIN_CLASS_NAMES[b]).join("/")}`
+  ).join("; ");
+}
+
+/** Reads data/kitti-instances/quality.json (or another run's record); errors name the file. */
+export function readPseudoLabelQuality(path: string): PseudoLabelQuality {
+  if (!existsSync(path)) throw new Error(`${path}: file not found (run deno task pseudo-labels)`);
+  let q: PseudoLabelQuality;
+  try {
+    q = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(q?.coverage) || !q.fixture?.things) throw new Error(`${path}: lacks coverage or fixture`);
+  return q;
+}
+
 const pct = (n: number, d: number) => (d > 0 ? `${(100 * n / d).toFixed(1)} %` : "–");
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "–");
 
-/** Markdown README of data/kitti-instances/ from its quality record. */
-export function renderPseudoLabelReadme(q: PseudoLabelQuality): string {
+/** Markdown "Quality" section (coverage on KITTI, PQ on the fixture frame) from a quality record. */
+export function renderPseudoLabelQuality(q: PseudoLabelQuality): string {
   const total = q.coverage.reduce(
     (s, c) => ({
       thing: s.thing + c.thingPixels,
@@ -48,6 +71,31 @@ export function renderPseudoLabelReadme(q: PseudoLabelQuality): string {
   const fixtureRows = fx.perClass.map((c) =>
     `| ${c.name} | ${f3(c.pq)} | ${f3(c.sq)} | ${f3(c.rq)} | ${c.tp} | ${c.fp} | ${c.fn} |`
   );
+  return `## Quality (measured by the task)
+
+### Coverage on KITTI (${q.frames} frames): share of thing pixels assigned to an instance vs left as crowd
+| class | thing pixels | assigned | crowd | instances |
+|---|---|---|---|---|
+${rows.join("\n")}
+| **all things** | ${total.thing} | ${pct(total.assigned, total.thing)} | ${
+    pct(total.crowd, total.thing)
+  } | ${total.instances} |
+
+### Against true instances: the Cityscapes-format frame \`${fx.frame}\`
+The same labeller run on that frame's image and true semantic map; derived instances compared with the true
+ones (${fx.trueInstances} true instances, ${fx.pseudoInstances} derived; true crowd regions are crowd, derived
+crowd pixels are unlabeled). Panoptic quality over thing classes: **PQ ${f3(fx.things.pq)}**, SQ ${
+    f3(fx.things.sq)
+  }, RQ ${f3(fx.things.rq)}.
+
+| class | PQ | SQ | RQ | TP | FP | FN |
+|---|---|---|---|---|---|---|
+${fixtureRows.join("\n")}
+`;
+}
+
+/** Markdown README of data/kitti-instances/ from its quality record. */
+export function renderPseudoLabelReadme(q: PseudoLabelQuality): string {
   const { detect, assign } = q.options;
   return `# KITTI pseudo instance labels (Cityscapes instanceIds format)
 
@@ -77,9 +125,10 @@ share alike.
   512x512. Boxes with score ≥ ${detect.minScore} of COCO person, bicycle, car, motorcycle, bus, train and truck are
   kept; a box touching an inner tile edge is dropped (another tile sees the object whole); duplicates across
   tiles are merged by NMS (IoU > ${detect.mergeIou}) within class groups the detector confuses (car/truck/bus/train,
-  bicycle/motorcycle).
-- COCO → Cityscapes: person → person and rider pixels, car/truck/bus/train → any of car, truck, bus, train pixels
-  (each box claims pixels of compatible classes), bicycle/motorcycle → bicycle and motorcycle pixels.
+  bicycle/motorcycle), and a box nested in a larger one of its group with about the same bottom and height (a
+  part of the same object, e.g. a car's rear face) is dropped.
+- COCO → Cityscapes: person → person, bicycle → bicycle, car → car, motorcycle → motorcycle, bus → bus,
+  train → train, truck → truck. Pixels a box may claim (pixel class ← box classes): ${compatibility()}.
 - Every thing pixel of the semantic label goes to a compatible box containing it (boxes grown by
   ${assign.margin} of their size): the nearest box first (lowest box bottom; bottoms within
   ${assign.depthTolerance} of the smaller box height count as equal), then the box whose centre is closest
@@ -88,25 +137,5 @@ share alike.
     q.secondsPerFrame === null ? "" : `\n- Run time: ${q.secondsPerFrame.toFixed(1)} s per frame (tfjs wasm backend).`
   }
 
-## Quality (measured by the task)
-
-### Coverage on KITTI: share of thing pixels assigned to an instance vs left as crowd
-| class | thing pixels | assigned | crowd | instances |
-|---|---|---|---|---|
-${rows.join("\n")}
-| **all things** | ${total.thing} | ${pct(total.assigned, total.thing)} | ${
-    pct(total.crowd, total.thing)
-  } | ${total.instances} |
-
-### Against true instances: the Cityscapes-format frame \`${fx.frame}\`
-The same labeller run on that frame's image and true semantic map; derived instances compared with the true
-ones (${fx.trueInstances} true instances, ${fx.pseudoInstances} derived; true crowd regions are crowd, derived
-crowd pixels are unlabeled). Panoptic quality over thing classes: **PQ ${f3(fx.things.pq)}**, SQ ${
-    f3(fx.things.sq)
-  }, RQ ${f3(fx.things.rq)}.
-
-| class | PQ | SQ | RQ | TP | FP | FN |
-|---|---|---|---|---|---|---|
-${fixtureRows.join("\n")}
-`;
+${renderPseudoLabelQuality(q)}`;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type PseudoLabelQuality, renderPseudoLabelReadme } from "./pseudo_readme.ts";
+import { type PseudoLabelQuality, readPseudoLabelQuality, renderPseudoLabelReadme } from "./pseudo_readme.ts";
 import { DEFAULT_PSEUDO_LABEL_OPTIONS } from "./pseudo_labeller.ts";
 import { emptyCoverage } from "./pseudo_quality.ts";
 
@@ -31,4 +31,11 @@ Deno.test("the README states licence, command, detector and the recorded figures
   assert.match(md, /PQ 0\.722\*\*, SQ 0\.813, RQ 0\.889/);
   assert.match(md, /7\.3 s per frame/);
   assert.doesNotMatch(md, /\| person \|/, "classes without pixels are left out");
+  assert.match(md, /rider ← person; car ← car\/truck\/bus;/);
+  const dir = Deno.makeTempDirSync();
+  Deno.writeTextFileSync(`${dir}/quality.json`, JSON.stringify(quality));
+  assert.deepEqual(readPseudoLabelQuality(`${dir}/quality.json`), quality);
+  Deno.writeTextFileSync(`${dir}/bad.json`, "{}");
+  assert.throws(() => readPseudoLabelQuality(`${dir}/bad.json`), /bad\.json: lacks coverage/);
+  Deno.removeSync(dir, { recursive: true });
 });
