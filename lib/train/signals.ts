@@ -19,6 +19,9 @@ type StopSignal = keyof typeof SIGNAL_NUMBERS;
 /**
  * Calls `callback` on the first SIGINT or SIGTERM (Windows: SIGINT only). A rejected callback is reported and the
  * process exits with 1. Any further stop signal, e.g. a second Ctrl-C while a save hangs, exits immediately.
+ * The callback runs at the training loop's next await: one that saves must first wait for the current step to end
+ * (else weights and optimizer state may come from different steps), or use `exit: false` and let the loop poll
+ * `signal` after each step, save, and return.
  */
 export function onShutdownSignal(
   callback: (signal: Deno.Signal) => void | Promise<void>,
