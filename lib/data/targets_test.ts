@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { buildTargets, instanceCentres, roundHalfEven } from "./targets.ts";
 import { sceneSample } from "./synthetic.ts";
+import { listPanopticFrames, readPanopticFrame } from "./coco_panoptic.ts";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const CAR = 13, ROAD = 0, PERSON = 11;
 const gauss = (
@@ -139,4 +142,29 @@ Deno.test("output stride s equals the strided subsample of the full-resolution t
     }
   }
   assert.throws(() => buildTargets(s, { outputStride: 0 }), /stride/);
+});
+
+const FRAME = fileURLToPath(new URL("../../../shared/data/fixtures/cityscapes-panoptic-frame", import.meta.url));
+
+Deno.test("Cityscapes-format fixture frame: five car centres, crowd car without weights, small car weighted 3", async () => {
+  const json = join(FRAME, "gtFine", "cityscapes_panoptic_dummy_trainId.json");
+  const [entry] = listPanopticFrames(json, join(FRAME, "leftImg8bit"));
+  const { sample } = await readPanopticFrame(entry.image, entry.png, entry.annotation, "trainId", json);
+  const cars = entry.annotation.segments_info.filter((s) => s.category_id === CAR && !s.iscrowd);
+  const centres = instanceCentres(sample);
+  assert.deepEqual(centres.map((c) => c.area), cars.sort((a, b) => a.id - b.id).map((s) => s.area));
+  const t = buildTargets(sample);
+  for (const c of centres) {
+    assert.equal(t.center[c.y * 800 + c.x], 1);
+    assert.equal(t.semanticWeights[c.y * 800 + c.x] === 3, c.area < 4096);
+  }
+  let crowdPixels = 0;
+  for (let i = 0; i < sample.crowd!.length; i++) {
+    if (!sample.crowd![i]) continue;
+    crowdPixels++;
+    assert.equal(t.centerWeights[i] + t.offsetWeights[i], 0);
+  }
+  assert.equal(crowdPixels, 6178);
+  const offsetPixels = t.offsetWeights.reduce((a, v) => a + v, 0);
+  assert.equal(offsetPixels, cars.reduce((a, s) => a + s.area!, 0));
 });
