@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initBackend } from "../backend.ts";
@@ -43,8 +43,11 @@ async function momentsOf(optimizer: tf.Optimizer): Promise<number[][]> {
   return (await optimizer.getWeights()).map((w) => Array.from(w.tensor.dataSync()));
 }
 
+const tempDirs: string[] = [];
+globalThis.addEventListener("unload", () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 function tempDir(): string {
-  return Deno.makeTempDirSync({ prefix: "checkpoint-test-" });
+  tempDirs.push(Deno.makeTempDirSync({ prefix: "checkpoint-test-" }));
+  return tempDirs.at(-1)!;
 }
 
 Deno.test("save → load gives bit-identical weights and Adam moments, and resuming repeats the next step exactly", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { initBackend } from "../backend.ts";
 import { layersModelFiles } from "./checkpoint.ts";
@@ -16,7 +16,8 @@ Deno.test("float16 export halves the weights and loads back as the float16-round
       tfl.layers.dense({ units: 4 }),
     ],
   });
-  const dir = join(Deno.makeTempDirSync({ prefix: "f16-test-" }), "export");
+  const root = Deno.makeTempDirSync({ prefix: "f16-test-" });
+  const dir = join(root, "export");
   const floats = model.getWeights().reduce((n, w) => n + w.size, 0);
   assert.equal(await exportFloat16(model, dir), 2 * floats);
   assert.equal(await exportFloat16(model, dir), 2 * floats); // replaces the earlier export
@@ -35,6 +36,7 @@ Deno.test("float16 export halves the weights and loads back as the float16-round
   const diff = tf.max(tf.abs(tf.sub(loaded.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor))).dataSync()[0];
   assert.ok(diff < 1e-2, `float16 predictions differ by ${diff}`);
   tf.disposeVariables();
+  rmSync(root, { recursive: true });
 });
 
 Deno.test("int32 weights are copied; strings, overflow and a size mismatch are errors", () => {
