@@ -5,12 +5,18 @@ import type { Sample } from "./sample.ts";
 import { randomScene } from "./synthetic.ts";
 import { deriveSeed } from "./random.ts";
 import { type KittiReadOptions, listKittiFrames, readKittiFrame, readKittiSplit } from "./kitti.ts";
+import { listCityscapesFrames, readCityscapesFrame } from "./cityscapes.ts";
+import { listPanopticFrames, readPanopticFrame } from "./coco_panoptic.ts";
 
 /** A dataset location that can be posted to a worker. */
 export type DatasetSource =
   | { kind: "synthetic"; count: number; height: number; width: number; seed: number }
   /** KITTI semantics 2015 folder; `split` names a file in splits/ (default: every frame in image_2/). */
-  | { kind: "kitti"; root: string; split?: string; options?: KittiReadOptions };
+  | { kind: "kitti"; root: string; split?: string; options?: KittiReadOptions }
+  /** Cityscapes root with leftImg8bit/<split>/ and gtFine/<split>/ (labelIds, instanceIds). */
+  | { kind: "cityscapes"; root: string; split: string }
+  /** COCO/Cityscapes panoptic JSON + PNGs; images searched under imageRoot (see listPanopticFrames). */
+  | { kind: "panoptic"; json: string; imageRoot: string; pngDir?: string; categoryIds: "trainId" | "labelId" };
 
 /** An opened dataset: its frame names and a reader by name. */
 export interface FrameSource {
@@ -31,6 +37,12 @@ function syntheticSource(s: Extract<DatasetSource, { kind: "synthetic" }>): Fram
   };
 }
 
+function lookup<T>(frames: Map<string, T>, name: string, where: string): T {
+  const frame = frames.get(name);
+  if (!frame) throw new Error(`${where}: no frame named ${name}`);
+  return frame;
+}
+
 /** Opens a dataset source. */
 export function openSource(source: DatasetSource): Promise<FrameSource> {
   switch (source.kind) {
@@ -39,6 +51,21 @@ export function openSource(source: DatasetSource): Promise<FrameSource> {
     case "kitti": {
       const names = source.split ? readKittiSplit(source.root, source.split) : listKittiFrames(source.root);
       return Promise.resolve({ names, read: (name) => readKittiFrame(source.root, name, source.options) });
+    }
+    case "cityscapes": {
+      const frames = new Map(listCityscapesFrames(source.root, source.split).map((f) => [f.name, f]));
+      return Promise.resolve({
+        names: [...frames.keys()],
+        read: (name) => readCityscapesFrame(lookup(frames, name, source.root)),
+      });
+    }
+    case "panoptic": {
+      const entries = new Map(listPanopticFrames(source.json, source.imageRoot, source.pngDir).map((e) => [e.name, e]));
+      const read = async (name: string) => {
+        const e = lookup(entries, name, source.json);
+        return (await readPanopticFrame(e.image, e.png, e.annotation, source.categoryIds, source.json)).sample;
+      };
+      return Promise.resolve({ names: [...entries.keys()], read });
     }
   }
 }
