@@ -14,7 +14,7 @@ import {
   pseudoLabelKittiFrame,
 } from "../data/pseudo_labeller.ts";
 import { addCoverage, emptyCoverage } from "../data/pseudo_quality.ts";
-import { type PseudoLabelQuality, renderPseudoLabelReadme } from "../data/pseudo_readme.ts";
+import { type PseudoLabelQuality, readPseudoLabelQuality, renderPseudoLabelReadme } from "../data/pseudo_readme.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { PROJECT_ROOT } from "../setup/data_links.ts";
 
@@ -45,6 +45,14 @@ const options = DEFAULT_PSEUDO_LABEL_OPTIONS;
 const out = values.out!;
 const outputOf = (name: string) => join(out, `${name}_instanceIds.png`);
 
+/** Seconds per frame of the run that generated the existing files, when nothing is generated now. */
+function previousTiming(): number | null {
+  const path = join(out, "quality.json");
+  if (!existsSync(path)) return null;
+  const previous = readPseudoLabelQuality(path);
+  return JSON.stringify(previous.options) === JSON.stringify(options) ? previous.secondsPerFrame : null;
+}
+
 try {
   await initBackend();
   const model = await loadCenternet(await fetchCenternet(values.cache!));
@@ -63,7 +71,7 @@ try {
         `instances (${(elapsed / (i + 1)).toFixed(1)} s/frame)`,
     );
   }
-  const secondsPerFrame = todo.length ? (performance.now() - start) / 1000 / todo.length : null;
+  const secondsPerFrame = todo.length ? (performance.now() - start) / 1000 / todo.length : previousTiming();
 
   const coverage = emptyCoverage();
   for (const name of frames) {
