@@ -6,9 +6,7 @@ import { IGNORE_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS } from "../data/cityscape
 import type { Sample } from "../data/sample.ts";
 import { type SceneBox, sceneSample } from "../data/synthetic.ts";
 import { buildTargets } from "../data/targets.ts";
-import { accumulateInstances, createInstanceStats, gtFromLabels, instanceResult } from "../metrics/instance.ts";
-import { accumulatePanoptic, createPanopticStats, frameFromLabelMap, panopticResult } from "../metrics/panoptic.ts";
-import { accumulateSemantic, createSemanticStats, semanticResult } from "../metrics/semantic.ts";
+import { addFrame, createEvaluation, evaluationResult } from "../metrics/evaluate.ts";
 import { panopticFromHeads, type PanopticPrediction } from "../postprocess/panoptic.ts";
 
 export interface SyntheticHeads {
@@ -68,12 +66,10 @@ export function postprocessSynthetic(h: SyntheticHeads): PanopticPrediction {
   );
 }
 
-/** Milliseconds per frame for each stage. */
+/** Milliseconds per frame: post-processing, and the three metrics together (accumulate + result). */
 export interface StageTimes {
   postprocess: number;
-  semantic: number;
-  panoptic: number;
-  instance: number;
+  metrics: number;
 }
 
 export interface PostprocessBench {
@@ -106,50 +102,26 @@ function timed<T>(repeats: number, run: () => T): { ms: number; min: number; val
 }
 
 /**
- * Runs post-processing and each metric once to warm up, then `repeats` timed times, on one synthetic frame
- * (default 375x1242, 19 classes, 30 instances).
+ * Runs post-processing and the metrics (semantic, panoptic, instance) once to warm up, then `repeats` timed
+ * times, on one synthetic frame (default 375x1242, 19 classes, 30 instances).
  */
 export function benchPostprocessAndMetrics(height = 375, width = 1242, instances = 30, repeats = 5): PostprocessBench {
   const heads = syntheticHeads(height, width, instances);
-  const { sample } = heads;
   const post = timed(repeats, () => postprocessSynthetic(heads));
-  const pred = post.value;
-
-  const semantic = timed(repeats, () => {
-    const stats = createSemanticStats(NUM_TRAIN_CLASSES);
-    accumulateSemantic(stats, sample.semantic, pred.semantic);
-    return semanticResult(stats);
+  const metrics = timed(repeats, () => {
+    const ev = createEvaluation();
+    addFrame(ev, heads.sample, post.value);
+    return evaluationResult(ev);
   });
-
-  const things = new Set(THING_TRAIN_IDS);
-  const gtMap = new Int32Array(sample.semantic.length);
-  for (let i = 0; i < gtMap.length; i++) gtMap[i] = sample.semantic[i] * 1000 + sample.instances![i];
-  const categories = Array.from({ length: NUM_TRAIN_CLASSES }, (_, id) => ({ id, isThing: things.has(id) }));
-  const panoptic = timed(repeats, () => {
-    const stats = createPanopticStats(categories);
-    const gt = frameFromLabelMap(gtMap, { divisor: 1000, voidClass: IGNORE_ID, crowdClasses: things });
-    accumulatePanoptic(stats, gt, frameFromLabelMap(pred.panoptic, { divisor: 1000, voidClass: IGNORE_ID }));
-    return panopticResult(stats);
-  });
-
-  const instance = timed(repeats, () => {
-    const stats = createInstanceStats(THING_TRAIN_IDS);
-    accumulateInstances(
-      stats,
-      gtFromLabels(sample.semantic, sample.instances!, sample.crowd, THING_TRAIN_IDS),
-      pred.instances,
-    );
-    return instanceResult(stats);
-  });
-
+  const r = metrics.value;
   return {
     height,
     width,
-    instancesFound: pred.instances.length,
-    medianMs: { postprocess: post.ms, semantic: semantic.ms, panoptic: panoptic.ms, instance: instance.ms },
-    minMs: { postprocess: post.min, semantic: semantic.min, panoptic: panoptic.min, instance: instance.min },
-    miou: semantic.value.miou,
-    pq: panoptic.value.all.pq,
-    ap: instance.value.ap,
+    instancesFound: post.value.instances.length,
+    medianMs: { postprocess: post.ms, metrics: metrics.ms },
+    minMs: { postprocess: post.min, metrics: metrics.min },
+    miou: r.semantic.miou,
+    pq: r.panoptic!.all.pq,
+    ap: r.instance!.ap,
   };
 }

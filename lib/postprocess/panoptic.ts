@@ -152,7 +152,7 @@ function argmaxClasses(semantic: SemanticInput, n: number): Uint8Array {
     if (semantic.classes.length !== n) {
       throw new Error(`semantic map has ${semantic.classes.length} pixels, expected ${n}`);
     }
-    return semantic.classes;
+    return semantic.classes.slice(); // the prediction owns its map: callers may edit it
   }
   const { probabilities: p, numClasses: c } = semantic;
   if (p.length !== n * c) throw new Error(`semantic probabilities have ${p.length} values, expected ${n}x${c}`);
