@@ -187,37 +187,39 @@ export function applyAugment(
   const mean = meanColour(sample.image);
   const pad = options.padColour ?? mean.rgb;
   const { m, t } = jitterMatrix(params, mean.luminance);
-  const src = sample.image;
+  const src = sample.image, srcSemantic = sample.semantic, srcInstances = sample.instances, srcCrowd = sample.crowd;
   const image = new Uint8Array(outH * outW * 3);
+  const pixels = new Uint8ClampedArray(image.buffer); // rounds and clamps on assignment
   const semantic = new Uint8Array(outH * outW).fill(IGNORE_ID);
-  const instances = sample.instances ? new Int32Array(outH * outW) : null;
-  const crowd = sample.crowd ? new Uint8Array(outH * outW) : null;
+  const instances = srcInstances ? new Int32Array(outH * outW) : null;
+  const crowd = srcCrowd ? new Uint8Array(outH * outW) : null;
   const padR = Math.round(pad[0]), padG = Math.round(pad[1]), padB = Math.round(pad[2]);
-  const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
+  const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = m;
+  const { lo: colLo, hi: colHi, w: colW, nearest: colNearest, valid: colValid } = cols;
   for (let y = 0; y < outH; y++) {
     const rowValid = rows.valid[y] === 1;
     const r0 = rows.lo[y] * W, r1 = rows.hi[y] * W, wy = rows.w[y], rn = rows.nearest[y] * W;
     for (let x = 0; x < outW; x++) {
       const o = y * outW + x;
-      if (!rowValid || cols.valid[x] === 0) {
+      if (!rowValid || colValid[x] === 0) {
         image[o * 3] = padR;
         image[o * 3 + 1] = padG;
         image[o * 3 + 2] = padB;
         continue;
       }
-      const c0 = cols.lo[x], c1 = cols.hi[x], wx = cols.w[x];
+      const c0 = colLo[x], c1 = colHi[x], wx = colW[x];
       const a = (r0 + c0) * 3, b = (r0 + c1) * 3, c = (r1 + c0) * 3, d = (r1 + c1) * 3;
       const w00 = (1 - wy) * (1 - wx), w01 = (1 - wy) * wx, w10 = wy * (1 - wx), w11 = wy * wx;
       const R = src[a] * w00 + src[b] * w01 + src[c] * w10 + src[d] * w11;
       const G = src[a + 1] * w00 + src[b + 1] * w01 + src[c + 1] * w10 + src[d + 1] * w11;
       const B = src[a + 2] * w00 + src[b + 2] * w01 + src[c + 2] * w10 + src[d + 2] * w11;
-      image[o * 3] = clamp(m[0] * R + m[1] * G + m[2] * B + t);
-      image[o * 3 + 1] = clamp(m[3] * R + m[4] * G + m[5] * B + t);
-      image[o * 3 + 2] = clamp(m[6] * R + m[7] * G + m[8] * B + t);
-      const n = rn + cols.nearest[x];
-      semantic[o] = sample.semantic[n];
-      if (instances) instances[o] = sample.instances![n];
-      if (crowd) crowd[o] = sample.crowd![n];
+      pixels[o * 3] = m0 * R + m1 * G + m2 * B + t;
+      pixels[o * 3 + 1] = m3 * R + m4 * G + m5 * B + t;
+      pixels[o * 3 + 2] = m6 * R + m7 * G + m8 * B + t;
+      const n = rn + colNearest[x];
+      semantic[o] = srcSemantic[n];
+      if (instances) instances[o] = srcInstances![n];
+      if (crowd) crowd[o] = srcCrowd![n];
     }
   }
   return { name: sample.name, width: outW, height: outH, image, semantic, instances, crowd };

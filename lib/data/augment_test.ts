@@ -135,7 +135,10 @@ Deno.test("jitter: identity matrix for neutral factors, brightness scales, hue k
   id.m.forEach((v, k) => assert.ok(Math.abs(v - (k % 4 === 0 ? 1 : 0)) < 1e-12));
   assert.equal(id.t, 0);
   const bright = applyAugment(scene, { ...IDENTITY, brightness: 1.1 }, { cropHeight: 40, cropWidth: 60 });
-  for (let i = 0; i < 300; i++) assert.equal(bright.image[i], Math.min(255, Math.round(scene.image[i] * 1.1)));
+  for (let i = 0; i < 300; i++) {
+    const expected = Math.min(255, scene.image[i] * 1.1);
+    assert.ok(Math.abs(bright.image[i] - expected) <= 0.5, `pixel ${i}: ${bright.image[i]} vs ${expected}`);
+  }
   const hue = jitterMatrix({ ...IDENTITY, hue: 0.2, saturation: 0.7 }, 0);
   for (let r = 0; r < 3; r++) assert.ok(Math.abs(hue.m[r * 3] + hue.m[r * 3 + 1] + hue.m[r * 3 + 2] - 1) < 1e-12);
   assert.ok(Math.abs(hue.m[0] - 1) > 0.05, "hue rotation changes colours");
