@@ -84,45 +84,55 @@ export function accumulateInstances(
   const byClass = new Map<number, ClassMatches>();
   for (const c of stats.classIds) byClass.set(c, { gts: [], preds: [] });
 
-  const gtRecord = new Map<number, { classId: number; index: number }>();
+  // Dense index per listed GT segment of an evaluated class, and that index per pixel (-1 = none).
+  const segClass: number[] = [];
+  const segRecord: GtRecord[] = [];
+  const segSlot: number[] = [];
+  const denseOf = new Map<number, number>();
   for (const s of gt.segments) {
     if (s.id === 0) throw new Error(`${source}: GT segment id 0 is reserved for "no segment"`);
-    if (gtRecord.has(s.id)) throw new Error(`${source}: GT segment id ${s.id} is listed twice`);
+    if (denseOf.has(s.id)) throw new Error(`${source}: GT segment id ${s.id} is listed twice`);
     const m = byClass.get(s.classId);
+    denseOf.set(s.id, m ? segRecord.length : -1);
     if (!m) continue;
-    gtRecord.set(s.id, { classId: s.classId, index: m.gts.length });
-    m.gts.push({ pixelCount: 0, isGroup: s.isGroup, preds: [] });
+    const record = { pixelCount: 0, isGroup: s.isGroup, preds: [] };
+    segClass.push(s.classId);
+    segSlot.push(m.gts.length);
+    segRecord.push(record);
+    m.gts.push(record);
   }
-  let lastId = 0, last: { classId: number; index: number } | undefined;
+  const dense = new Int32Array(n);
+  let lastId = 0, last = -1;
   for (let i = 0; i < n; i++) {
     const id = gt.ids[i];
-    if (id === 0) continue;
     if (id !== lastId) {
       lastId = id;
-      last = gtRecord.get(id);
+      last = id === 0 ? -1 : denseOf.get(id) ?? -1;
     }
-    if (last) byClass.get(last.classId)!.gts[last.index].pixelCount++;
+    dense[i] = last;
+    if (last >= 0) segRecord[last].pixelCount++;
   }
 
+  const inter = new Float64Array(segRecord.length);
   predictions.forEach((p, k) => {
     const m = byClass.get(p.classId);
     if (!m || p.pixels.length === 0) return;
-    const inter = new Map<number, number>();
+    const touched: number[] = [];
     let voidIntersection = 0;
     for (let j = 0; j < p.pixels.length; j++) {
       const i = p.pixels[j];
       if (!(i >= 0 && i < n)) throw new Error(`${source}: prediction ${k} has pixel index ${i} outside 0..${n - 1}`);
       if (gt.void && gt.void[i]) voidIntersection++;
-      const id = gt.ids[i];
-      if (id === 0) continue;
-      const r = gtRecord.get(id);
-      if (r && r.classId === p.classId) inter.set(r.index, (inter.get(r.index) ?? 0) + 1);
+      const d = dense[i];
+      if (d < 0 || segClass[d] !== p.classId) continue;
+      if (inter[d]++ === 0) touched.push(d);
     }
     const predIndex = m.preds.length;
     const gts: [number, number][] = [];
-    for (const [gi, count] of inter) {
-      gts.push([gi, count]);
-      m.gts[gi].preds.push([predIndex, count]);
+    for (const d of touched) {
+      gts.push([segSlot[d], inter[d]]);
+      segRecord[d].preds.push([predIndex, inter[d]]);
+      inter[d] = 0;
     }
     m.preds.push({ score: p.score, pixelCount: p.pixels.length, voidIntersection, gts });
   });
@@ -249,23 +259,26 @@ export function gtFromLabels(
   const n = semantic.length;
   let maxInstance = 0;
   for (let i = 0; i < n; i++) if (instances[i] > maxInstance) maxInstance = instances[i];
-  const isThing = new Set(thingClasses);
+  const isThing = new Uint8Array(256);
+  for (const c of thingClasses) isThing[c] = 1;
   const ids = new Int32Array(n);
   const voidMask = new Uint8Array(n);
   const segments = new Map<number, InstanceGtSegment>();
+  let lastId = 0;
   for (let i = 0; i < n; i++) {
     const c = semantic[i];
     if (c === ignoreLabel) {
       voidMask[i] = 1;
       continue;
     }
-    if (!isThing.has(c)) continue;
+    if (!isThing[c]) continue;
     let id: number;
     if (instances[i] > 0) id = instances[i];
     else if (crowd && crowd[i]) id = maxInstance + 1 + c;
     else continue;
     ids[i] = id;
-    if (!segments.has(id)) segments.set(id, { id, classId: c, isGroup: instances[i] === 0 });
+    if (id !== lastId && !segments.has(id)) segments.set(id, { id, classId: c, isGroup: instances[i] === 0 });
+    lastId = id;
   }
   return { ids, segments: [...segments.values()], void: voidMask };
 }
