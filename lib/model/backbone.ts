@@ -1,14 +1,15 @@
 // MobileNetV2 (alpha 1.0) encoder as a tfjs-layers model for any input size, returning the stride 4/8/16/32
-// features. Weights come from the extracted nsfwjs model (pretrained) or a random initialisation; all layers
-// are trainable. Inputs are NHWC RGB scaled to [-1, 1] (see normalizeImages).
+// features, with the ImageNet-derived nsfwjs weights or randomly initialised; every layer is trainable. Inputs are
+// NHWC RGB scaled to [-1, 1] (see normalizeImages). Batch norm: Keras layers, or folded into the convolutions.
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { type ConvKind, FoldedConvBn } from "./folded_conv_bn.ts";
 import { DEFAULT_PRETRAINED_DIR, ensurePretrainedMobileNetV2, readPretrainedWeights } from "./pretrained.ts";
 
 export type FeatureStride = 4 | 8 | 16 | 32;
 export const FEATURE_STRIDES: readonly FeatureStride[] = [4, 8, 16, 32];
 
-/** Keras layer names of the features (expansion activations just before each stride-2 block, and the last one). */
+/** Keras activations giving the features (in "folded" mode, the FoldedConvBn layer named after their conv). */
 export const FEATURE_LAYERS: Record<FeatureStride, string> = {
   4: "block_3_expand_relu",
   8: "block_6_expand_relu",
@@ -26,6 +27,12 @@ export interface BackboneOptions {
   strides?: FeatureStride[];
   /** Fixed input height and width, or null for any size (the default). */
   inputSize?: [number | null, number | null];
+  /**
+   * "layers" (default): Keras' Conv / BatchNormalization / ReLU layers, whose statistics train in training mode.
+   * "folded": each conv + batch norm (+ ReLU6) is one FoldedConvBn layer, statistics frozen, scale and offset
+   * trained; the same outputs, 3-5x faster training and a third of the activation memory on wasm.
+   */
+  batchNorm?: "layers" | "folded";
 }
 
 /** Inverted residual settings of MobileNetV2: expansion t, output channels c, repeats n, first stride s. */
@@ -46,25 +53,34 @@ export function normalizeImages(images01: tf.Tensor4D): tf.Tensor4D {
 
 // Keras pads stride-2 layers by (0, 1) for even sizes; tfjs "same" padding is identical there and gives
 // ceil(size / 2) for odd sizes, so one architecture serves any input size.
-function convBnRelu(x: tfl.SymbolicTensor, name: string, bnName: string, filters: number, kernel: number, stride = 1) {
-  const conv = tfl.layers.conv2d({
-    name,
-    filters,
-    kernelSize: kernel,
-    strides: stride,
+interface ConvBnSpec {
+  name: string;
+  bnName: string;
+  /** Keras name of the ReLU6 after the batch norm, if any. */
+  reluName?: string;
+  kind: ConvKind;
+  kernelSize: number;
+  filters: number;
+  strides?: number;
+}
+
+function kerasConvBn(x: tfl.SymbolicTensor, c: ConvBnSpec): tfl.SymbolicTensor {
+  const common = {
+    name: c.name,
+    kernelSize: c.kernelSize,
+    strides: c.strides ?? 1,
     padding: "same",
     useBias: false,
-  })
-    .apply(x) as tfl.SymbolicTensor;
-  return batchNorm(conv, bnName);
+  } as const;
+  let y =
+    (c.kind === "depthwise" ? tfl.layers.depthwiseConv2d(common) : tfl.layers.conv2d({ ...common, filters: c.filters }))
+      .apply(x) as tfl.SymbolicTensor;
+  y = tfl.layers.batchNormalization({ name: c.bnName, epsilon: 1e-3, momentum: 0.999 }).apply(y) as tfl.SymbolicTensor;
+  return c.reluName ? tfl.layers.reLU({ name: c.reluName, maxValue: 6 }).apply(y) as tfl.SymbolicTensor : y;
 }
 
-function batchNorm(x: tfl.SymbolicTensor, name: string): tfl.SymbolicTensor {
-  return tfl.layers.batchNormalization({ name, epsilon: 1e-3, momentum: 0.999 }).apply(x) as tfl.SymbolicTensor;
-}
-
-function relu6(x: tfl.SymbolicTensor, name: string): tfl.SymbolicTensor {
-  return tfl.layers.reLU({ name, maxValue: 6 }).apply(x) as tfl.SymbolicTensor;
+function foldedConvBn(x: tfl.SymbolicTensor, c: ConvBnSpec): tfl.SymbolicTensor {
+  return new FoldedConvBn({ ...c, relu6: c.reluName !== undefined }).apply(x) as tfl.SymbolicTensor;
 }
 
 /** Builds the encoder; outputs one feature map per requested stride. */
@@ -73,6 +89,7 @@ export async function buildBackbone(options: BackboneOptions = {}): Promise<tfl.
   if (strides.length === 0 || strides.some((s) => !FEATURE_STRIDES.includes(s))) {
     throw new Error(`backbone strides must be among ${FEATURE_STRIDES.join(", ")}; got ${strides.join(", ")}`);
   }
+  const convBn = options.batchNorm === "folded" ? foldedConvBn : kerasConvBn;
   const wanted = new Set(strides.map((s) => FEATURE_LAYERS[s]));
   const features = new Map<string, tfl.SymbolicTensor>();
   const keep = (name: string, x: tfl.SymbolicTensor) => {
@@ -81,36 +98,37 @@ export async function buildBackbone(options: BackboneOptions = {}): Promise<tfl.
   };
   const [h, w] = options.inputSize ?? [null, null];
   const input = tfl.input({ name: "image", shape: [h, w, 3] });
-  let x = relu6(convBnRelu(input, "Conv1", "bn_Conv1", 32, 3, 2), "Conv1_relu");
+  let x = convBn(input, {
+    name: "Conv1",
+    bnName: "bn_Conv1",
+    reluName: "Conv1_relu",
+    kind: "conv",
+    kernelSize: 3,
+    filters: 32,
+    strides: 2,
+  });
   let channels = 32;
   let id = 0;
   for (const { t, c, n, s } of BLOCKS) {
     for (let i = 0; i < n && features.size < wanted.size; i++, id++) {
-      const prefix = id === 0 ? "expanded_conv_" : `block_${id}_`;
+      const p = id === 0 ? "expanded_conv_" : `block_${id}_`;
       const stride = i === 0 ? s : 1;
       let y = x;
       if (t !== 1) {
-        y = convBnRelu(y, `${prefix}expand`, `${prefix}expand_BN`, channels * t, 1);
-        y = keep(`${prefix}expand_relu`, relu6(y, `${prefix}expand_relu`));
+        const expand = { name: `${p}expand`, bnName: `${p}expand_BN`, reluName: `${p}expand_relu` };
+        y = keep(expand.reluName, convBn(y, { ...expand, kind: "conv", kernelSize: 1, filters: channels * t }));
         if (features.size === wanted.size) break;
       }
-      y = tfl.layers.depthwiseConv2d({
-        name: `${prefix}depthwise`,
-        kernelSize: 3,
-        strides: stride,
-        padding: "same",
-        useBias: false,
-      }).apply(y) as tfl.SymbolicTensor;
-      y = relu6(batchNorm(y, `${prefix}depthwise_BN`), `${prefix}depthwise_relu`);
-      y = convBnRelu(y, `${prefix}project`, `${prefix}project_BN`, c, 1);
-      x = stride === 1 && channels === c
-        ? tfl.layers.add({ name: `${prefix}add` }).apply([x, y]) as tfl.SymbolicTensor
-        : y;
+      const dw = { name: `${p}depthwise`, bnName: `${p}depthwise_BN`, reluName: `${p}depthwise_relu` };
+      y = convBn(y, { ...dw, kind: "depthwise", kernelSize: 3, filters: 0, strides: stride });
+      y = convBn(y, { name: `${p}project`, bnName: `${p}project_BN`, kind: "conv", kernelSize: 1, filters: c });
+      x = stride === 1 && channels === c ? tfl.layers.add({ name: `${p}add` }).apply([x, y]) as tfl.SymbolicTensor : y;
       channels = c;
     }
   }
   if (features.size < wanted.size) {
-    x = keep("out_relu", relu6(convBnRelu(x, "Conv_1", "Conv_1_bn", 1280, 1), "out_relu"));
+    const top = { name: "Conv_1", bnName: "Conv_1_bn", reluName: "out_relu", kind: "conv", kernelSize: 1 } as const;
+    x = keep("out_relu", convBn(x, { ...top, filters: 1280 }));
   }
   const model = tfl.model({
     name: "mobilenet_v2_backbone",
@@ -121,22 +139,20 @@ export async function buildBackbone(options: BackboneOptions = {}): Promise<tfl.
   return model;
 }
 
-/** Sets every weight of `model` from the extracted file, by layer/weight name; fails if one is missing. */
+/** Sets every weight of `model` from the extracted file, by Keras weight name; fails if one is missing. */
 async function loadPretrained(model: tfl.LayersModel, dir: string): Promise<void> {
   await ensurePretrainedMobileNetV2(dir);
   const stored = readPretrainedWeights(dir);
   tf.tidy(() => {
     const map: tf.NamedTensorMap = {};
     for (const layer of model.layers) {
-      for (const weight of layer.weights) {
-        const found = stored.get(weight.originalName);
-        if (!found) throw new Error(`${dir}: no pretrained weight ${weight.originalName}`);
-        if (found.shape.join() !== weight.shape.join()) {
-          throw new Error(
-            `${dir}: ${weight.originalName} is [${found.shape}] but the backbone needs [${weight.shape}]`,
-          );
-        }
-        map[weight.originalName] = tf.tensor(found.values, found.shape);
+      const names = layer instanceof FoldedConvBn
+        ? layer.sourceNames()
+        : new Map(layer.weights.map((w) => [w.originalName, w.originalName]));
+      for (const [ours, source] of names) {
+        const found = stored.get(source);
+        if (!found) throw new Error(`${dir}: no pretrained weight ${source}`);
+        map[ours] = tf.tensor(found.values, found.shape);
       }
     }
     model.loadWeights(map);

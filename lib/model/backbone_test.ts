@@ -2,52 +2,50 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { initBackend } from "../backend.ts";
-import { buildBackbone, FEATURE_CHANNELS, FEATURE_LAYERS, normalizeImages } from "./backbone.ts";
+import { buildBackbone, FEATURE_CHANNELS, normalizeImages } from "./backbone.ts";
+import { FoldedConvBn } from "./folded_conv_bn.ts";
 import { readNsfwjsMobileNetV2, readPretrainedWeights } from "./pretrained.ts";
 
 await initBackend();
 
-Deno.test("backbone features have ceil(size / stride) shapes at an odd input size, untrained", async () => {
-  const model = await buildBackbone({ pretrained: false });
-  const start = tf.memory().numTensors;
-  const input = tf.zeros([1, 65, 129, 3]);
-  const outs = model.predict(input) as tf.Tensor[];
-  assert.deepEqual(outs.map((t) => t.shape), [
-    [1, 17, 33, FEATURE_CHANNELS[4]],
-    [1, 9, 17, FEATURE_CHANNELS[8]],
-    [1, 5, 9, FEATURE_CHANNELS[16]],
-    [1, 3, 5, FEATURE_CHANNELS[32]],
-  ]);
-  tf.dispose([input, ...outs]);
-  assert.equal(tf.memory().numTensors, start);
-  const moving = model.weights.filter((w) => /moving_(mean|variance)$/.test(w.originalName));
-  assert.equal(moving.length, 2 * 52);
-  assert.equal(model.trainableWeights.length, model.weights.length - moving.length);
-  assert.equal(model.countParams(), 2257984);
-  model.dispose();
-});
+const MODES = ["layers", "folded"] as const;
 
-Deno.test("backbone stops at the deepest requested stride and keeps the requested order", async () => {
-  const model = await buildBackbone({ pretrained: false, strides: [16, 4] });
-  assert.deepEqual(model.outputs.map((o) => o.shape), [[null, null, null, 576], [null, null, null, 144]]);
-  assert.equal(model.layers.at(-1)!.name, FEATURE_LAYERS[16]);
-  assert.equal(model.layers.some((l) => l.name.startsWith("block_14")), false);
-  model.dispose();
+for (const batchNorm of MODES) {
+  Deno.test(`backbone (${batchNorm}) features have ceil(size / stride) shapes at an odd input size, untrained`, async () => {
+    const model = await buildBackbone({ pretrained: false, batchNorm });
+    const start = tf.memory().numTensors;
+    const input = tf.zeros([1, 65, 129, 3]);
+    const outs = model.predict(input) as tf.Tensor[];
+    assert.deepEqual(outs.map((t) => t.shape), [
+      [1, 17, 33, FEATURE_CHANNELS[4]],
+      [1, 9, 17, FEATURE_CHANNELS[8]],
+      [1, 5, 9, FEATURE_CHANNELS[16]],
+      [1, 3, 5, FEATURE_CHANNELS[32]],
+    ]);
+    tf.dispose([input, ...outs]);
+    assert.equal(tf.memory().numTensors, start);
+    const moving = model.weights.filter((w) => /moving_(mean|variance)$/.test(w.originalName));
+    assert.equal(moving.length, 2 * 52);
+    assert.equal(model.trainableWeights.length, model.weights.length - moving.length);
+    assert.equal(model.countParams(), 2257984);
+    model.dispose();
+  });
+
+  Deno.test(`backbone (${batchNorm}) stops at the deepest requested stride, keeps the requested order`, async () => {
+    const model = await buildBackbone({ pretrained: false, strides: [16, 4], batchNorm });
+    assert.deepEqual(model.outputs.map((o) => o.shape), [[null, null, null, 576], [null, null, null, 144]]);
+    assert.match(model.layers.at(-1)!.name, /^block_13_expand/);
+    assert.equal(model.layers.some((l) => l.name.startsWith("block_14")), false);
+    model.dispose();
+  });
+}
+
+Deno.test("backbone refuses strides it does not have", async () => {
   await assert.rejects(buildBackbone({ pretrained: false, strides: [2 as 4] }), /strides must be among/);
 });
 
-Deno.test("pretrained backbone holds the file's weights and matches nsfwjs' own Keras graph", async () => {
-  const model = await buildBackbone({ strides: [4, 32] });
-  const stored = readPretrainedWeights();
-  for (const name of ["Conv1", "block_5_depthwise", "Conv_1_bn"]) {
-    const layer = model.getLayer(name);
-    layer.weights.forEach((w, i) => {
-      const values = layer.getWeights()[i].dataSync();
-      assert.deepEqual(values, stored.get(w.originalName)!.values, w.originalName);
-    });
-  }
-  // The original topology (explicit ZeroPadding, 'valid' stride-2 convs) cut at out_relu, loaded from the same
-  // weights, must give the same features for an even input size.
+/** nsfwjs' own Keras graph (explicit ZeroPadding, 'valid' stride-2 convs), cut at out_relu, for a fixed input size. */
+async function kerasReference(height: number, width: number): Promise<tfl.LayersModel> {
   const { modelJson } = await readNsfwjsMobileNetV2();
   const topology = structuredClone(modelJson.modelTopology) as {
     model_config: {
@@ -56,31 +54,52 @@ Deno.test("pretrained backbone holds the file's weights and matches nsfwjs' own 
   };
   const config = topology.model_config.config;
   config.layers = config.layers.slice(0, config.layers.findIndex((l) => l.name === "out_relu") + 1);
-  config.layers[0].config.batch_input_shape = [null, 64, 96, 3];
+  config.layers[0].config.batch_input_shape = [null, height, width, 3];
   config.output_layers = [["block_3_expand_relu", 0, 0], ["out_relu", 0, 0]];
-  const reference = await tfl.models.modelFromJSON({
+  const model = await tfl.models.modelFromJSON({
     modelTopology: topology as unknown as tf.io.ModelJSON["modelTopology"],
   });
+  const stored = readPretrainedWeights();
   tf.tidy(() => {
     const map: tf.NamedTensorMap = {};
-    for (const l of reference.layers) {
+    for (const l of model.layers) {
       for (const w of l.weights) {
         map[w.originalName] = tf.tensor(stored.get(w.originalName)!.values, w.shape as number[]);
       }
     }
-    reference.loadWeights(map);
+    model.loadWeights(map);
   });
-  tf.tidy(() => {
-    const x = normalizeImages(tf.randomUniform([2, 64, 96, 3], 0, 1, "float32", 7));
-    const ours = model.predict(x) as tf.Tensor[];
-    const theirs = reference.predict(x) as tf.Tensor[];
-    for (let i = 0; i < 2; i++) {
-      assert.deepEqual(ours[i].shape, theirs[i].shape);
-      const diff = tf.max(tf.abs(tf.sub(ours[i], theirs[i]))).dataSync()[0];
-      const scale = tf.max(tf.abs(theirs[i])).dataSync()[0];
-      assert.ok(scale > 0.1 && diff <= 1e-4 * scale, `feature ${i}: max diff ${diff}, scale ${scale}`);
+  return model;
+}
+
+Deno.test("pretrained backbone holds the file's weights and matches nsfwjs' Keras graph, in both modes", async () => {
+  const reference = await kerasReference(64, 96);
+  const stored = readPretrainedWeights();
+  const x = normalizeImages(tf.randomUniform([2, 64, 96, 3], 0, 1, "float32", 7));
+  const theirs = reference.predict(x) as tf.Tensor[];
+  for (const batchNorm of MODES) {
+    const model = await buildBackbone({ strides: [4, 32], batchNorm });
+    let checked = 0;
+    for (const layer of model.layers) {
+      const sources = layer instanceof FoldedConvBn ? layer.sourceNames() : undefined;
+      layer.weights.forEach((w, i) => {
+        const values = layer.getWeights()[i].dataSync();
+        assert.deepEqual(values, stored.get(sources?.get(w.originalName) ?? w.originalName)!.values, w.originalName);
+        checked++;
+      });
     }
-  });
-  model.dispose();
+    assert.equal(checked, 5 * 52);
+    tf.tidy(() => {
+      const ours = model.predict(x) as tf.Tensor[];
+      for (let i = 0; i < 2; i++) {
+        assert.deepEqual(ours[i].shape, theirs[i].shape);
+        const diff = tf.max(tf.abs(tf.sub(ours[i], theirs[i]))).dataSync()[0];
+        const scale = tf.max(tf.abs(theirs[i])).dataSync()[0];
+        assert.ok(scale > 0.1 && diff <= 1e-4 * scale, `${batchNorm} feature ${i}: max diff ${diff}, scale ${scale}`);
+      }
+    });
+    model.dispose();
+  }
+  tf.dispose([x, ...theirs]);
   reference.dispose();
 });

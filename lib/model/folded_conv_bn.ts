@@ -1,0 +1,140 @@
+// A convolution followed by batch norm in inference mode (frozen statistics, trained scale and offset) and an
+// optional ReLU6, computed as ONE biased convolution with the batch norm folded into its kernel. Training then
+// stores one activation instead of three and skips batch norm's full-size gradient; 1x1 convolutions run as a
+// matMul, whose gradients are matMuls too.
+import * as tf from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
+
+export type ConvKind = "conv" | "depthwise";
+
+export interface FoldedConvBnArgs {
+  name: string;
+  kind: ConvKind;
+  kernelSize: number;
+  /** Output channels (ignored for depthwise, which keeps its input channels). */
+  filters?: number;
+  strides?: number;
+  relu6: boolean;
+  /** Name of the batch-norm weights in the source model, e.g. "block_1_expand_BN". */
+  bnName: string;
+  epsilon?: number;
+  seed?: number;
+}
+
+/** ReLU6 whose gradient passes where 0 < y < 6 (uses the output only). */
+const relu6 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const y = tf.clipByValue(x, 0, 6);
+  save([y]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) =>
+      tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(saved, 0), tf.less(saved, 6)), "float32")),
+  };
+});
+
+/**
+ * a·b + bias for a [P, K], b [K, N], bias [N], with gradients from untransposed matMuls (explicit transposes of the
+ * smaller operand): tfjs-wasm's matMul with a transposed operand is 5–30x slower than a plain one.
+ */
+const pointwiseMatMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.fused.matMul({ a, b, bias }),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [d, x, w] = [dy, ...saved] as tf.Tensor2D[];
+      const dw = x.shape[1] <= w.shape[1] ? tf.matMul(tf.transpose(x), d) : tf.transpose(tf.matMul(tf.transpose(d), x));
+      return [tf.matMul(d, tf.transpose(w)), dw, tf.sum(d, 0)];
+    },
+  };
+});
+
+export class FoldedConvBn extends tfl.layers.Layer {
+  static className = "FoldedConvBn";
+  private kernel!: tfl.LayerVariable;
+  private gamma!: tfl.LayerVariable;
+  private beta!: tfl.LayerVariable;
+  private movingMean!: tfl.LayerVariable;
+  private movingVariance!: tfl.LayerVariable;
+
+  constructor(readonly args: FoldedConvBnArgs) {
+    super({ name: args.name });
+  }
+
+  private kernelName(): string {
+    return this.args.kind === "depthwise" ? "depthwise_kernel" : "kernel";
+  }
+
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    const cin = (inputShape as tfl.Shape)[3]!;
+    const k = this.args.kernelSize;
+    const cout = this.outChannels(cin);
+    const shape = this.args.kind === "depthwise" ? [k, k, cin, 1] : [k, k, cin, cout];
+    const glorot = tfl.initializers.glorotUniform({ seed: this.args.seed });
+    this.kernel = this.addWeight(this.kernelName(), shape, "float32", glorot, undefined, true);
+    this.gamma = this.addWeight("gamma", [cout], "float32", tfl.initializers.ones(), undefined, true);
+    this.beta = this.addWeight("beta", [cout], "float32", tfl.initializers.zeros(), undefined, true);
+    this.movingMean = this.addWeight("moving_mean", [cout], "float32", tfl.initializers.zeros(), undefined, false);
+    this.movingVariance = this.addWeight(
+      "moving_variance",
+      [cout],
+      "float32",
+      tfl.initializers.ones(),
+      undefined,
+      false,
+    );
+    this.built = true;
+  }
+
+  private outChannels(cin: number): number {
+    return this.args.kind === "depthwise" ? cin : this.args.filters!;
+  }
+
+  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
+    const [n, h, w, cin] = inputShape as tfl.Shape;
+    const s = this.args.strides ?? 1;
+    return [n, h == null ? null : Math.ceil(h / s), w == null ? null : Math.ceil(w / s), this.outChannels(cin!)];
+  }
+
+  /** Where each weight comes from in the Keras MobileNetV2: this layer's name → the source model's name. */
+  sourceNames(): Map<string, string> {
+    const { name, bnName } = this.args;
+    return new Map([
+      [`${name}/${this.kernelName()}`, `${name}/${this.kernelName()}`],
+      ...["gamma", "beta", "moving_mean", "moving_variance"].map((w) =>
+        [`${name}/${w}`, `${bnName}/${w}`] as [string, string]
+      ),
+    ]);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      const eps = this.args.epsilon ?? 1e-3;
+      const scale = tf.mul(this.gamma.read(), tf.rsqrt(tf.add(this.movingVariance.read(), eps)));
+      const shift = tf.sub(this.beta.read(), tf.mul(this.movingMean.read(), scale));
+      const kernel = this.kernel.read();
+      const strides = this.args.strides ?? 1;
+      let y: tf.Tensor;
+      if (this.args.kind === "depthwise") {
+        const filter = tf.mul(kernel, tf.reshape(scale, [1, 1, -1, 1])) as tf.Tensor4D;
+        y = tf.fused.depthwiseConv2d({ x, filter, strides, pad: "same", bias: shift });
+      } else if (this.args.kernelSize === 1 && strides === 1) {
+        const [n, h, w, cin] = x.shape;
+        const filter = tf.mul(tf.reshape(kernel, [cin, -1]), scale) as tf.Tensor2D;
+        const flat = pointwiseMatMul(tf.reshape(x, [n * h * w, cin]), filter, shift);
+        y = tf.reshape(flat, [n, h, w, -1]);
+      } else {
+        const filter = tf.mul(kernel, scale) as tf.Tensor4D;
+        y = tf.fused.conv2d({ x, filter, strides, pad: "same", bias: shift });
+      }
+      return this.args.relu6 ? relu6(y) : y;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.args };
+  }
+}
+tf.serialization.registerClass(FoldedConvBn);
