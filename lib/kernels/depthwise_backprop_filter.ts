@@ -1,8 +1,8 @@
-// DepthwiseConv2dNativeBackpropFilter for the wasm backend: per filter tap, the strided input window times dy,
-// summed over batch and pixels, stacked into the [fh, fw, channels, multiplier] filter gradient.
+// DepthwiseConv2dNativeBackpropFilter for the wasm backend: per filter tap, the input window times dy, summed
+// over batch and pixels (an XNNPACK average pool), stacked into the [fh, fw, channels, multiplier] filter gradient.
 import { backend_util, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { DepthwiseConv2dNativeBackpropFilterAttrs } from "@tensorflow/tfjs-core";
-import { paddedInput, tapWindow } from "./taps.ts";
+import { tapPhases, tapWindow } from "./taps.ts";
 import { composite, type WasmBackend } from "./wasm_ops.ts";
 
 export function depthwiseBackpropFilter(
@@ -24,12 +24,12 @@ export function depthwiseBackpropFilter(
   const [, , channels, multiplier] = attrs.filterShape;
   return composite(backend, (ops) => {
     const dy3 = ops.reshape(dy, [pixels, channels, multiplier]);
-    const xp = paddedInput(ops, x, info);
+    const phases = tapPhases(ops, x, info);
     const perTap: TensorInfo[] = [];
     for (let kh = 0; kh < info.filterHeight; kh++) {
       for (let kw = 0; kw < info.filterWidth; kw++) {
-        const window = ops.reshape(tapWindow(ops, xp, info, kh, kw), [pixels, channels, 1]);
-        perTap.push(ops.reshape(ops.sum(ops.mul(window, dy3), [0]), [1, channels * multiplier]));
+        const products = ops.mul(ops.reshape(tapWindow(ops, phases, info, kh, kw), [pixels, channels, 1]), dy3);
+        perTap.push(ops.columnSums(ops.reshape(products, [pixels, channels * multiplier])));
       }
     }
     const stacked = perTap.length === 1 ? perTap[0] : ops.concat(perTap, 0);

@@ -1,25 +1,59 @@
-// Registers the gradient kernels that tfjs backends lack (wasm: conv and depthwise filter/input gradients) and
-// patches the cpu backend's ResizeBilinearGrad shape bug where present.
-import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+// Registers the wasm kernels training needs: the conv/depthwise gradients tfjs-wasm lacks, and faster
+// replacements for stock kernels that dominate a training step (transposed BatchMatMul, Conv2DBackpropInput,
+// Tile, leading-axis Sum/Mean). Also patches the cpu backend's ResizeBilinearGrad shape bug where present.
+import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import type { BackendName } from "../backend.ts";
+import { batchMatMulConfig } from "./batch_mat_mul.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
+import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { fixCpuResizeBilinearGrad } from "./cpu_resize_bilinear_grad.ts";
 import { depthwiseBackpropFilterConfig } from "./depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./depthwise_backprop_input.ts";
+import { reduceLeadingConfig } from "./reduce_leading.ts";
+import { tileConfig } from "./tile.ts";
 
-export const WASM_TRAINING_KERNELS: KernelConfig[] = [
+/** Kernels wasm does not have. */
+export const WASM_MISSING_KERNELS: KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
 ];
 
-/** Registers our wasm kernels, replacing any earlier registration of the same name (idempotent). */
-export function registerWasmTrainingKernels(): void {
-  for (const config of WASM_TRAINING_KERNELS) {
-    if (getKernel(config.kernelName, config.backendName)?.kernelFunc === config.kernelFunc) continue;
-    if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
-    registerKernel(config);
+/** Replacements, each given the stock kernel to fall back on for cases it does not speed up. */
+export const WASM_REPLACEMENTS: Record<string, (stock: KernelFunc) => KernelConfig> = {
+  BatchMatMul: batchMatMulConfig,
+  Conv2DBackpropInput: conv2dBackpropInputConfig,
+  Tile: tileConfig,
+  Sum: (stock) => reduceLeadingConfig("Sum", stock),
+  Mean: (stock) => reduceLeadingConfig("Mean", stock),
+};
+
+/** The stock wasm kernels, captured before the first replacement (so re-registering never wraps our own). */
+const stockKernels = new Map<string, KernelConfig>();
+
+function replace(config: KernelConfig): void {
+  if (getKernel(config.kernelName, "wasm")) unregisterKernel(config.kernelName, "wasm");
+  registerKernel(config);
+}
+
+/** Registers the missing and the faster wasm kernels; calling it again is harmless. */
+export function registerWasmTrainingKernels(options: { replacements?: boolean } = {}): void {
+  WASM_MISSING_KERNELS.forEach(replace);
+  if (options.replacements === false) return;
+  for (const [name, make] of Object.entries(WASM_REPLACEMENTS)) {
+    if (!stockKernels.has(name)) {
+      const stock = getKernel(name, "wasm");
+      if (!stock) throw new Error(`lib/kernels/mod.ts: the wasm backend has no stock ${name} kernel to replace`);
+      stockKernels.set(name, stock);
+    }
+    const stock = stockKernels.get(name)!;
+    replace({ ...make(stock.kernelFunc), setupFunc: stock.setupFunc });
   }
+}
+
+/** Puts the stock wasm kernels back (tests use it to compare ours against them). */
+export function restoreStockWasmKernels(): void {
+  for (const stock of stockKernels.values()) replace(stock);
 }
 
 /** Called by initBackend once a backend has started. */

@@ -32,22 +32,6 @@ export class WasmOps {
     return this.run("Slice", { x }, { begin, size });
   }
 
-  /** Elements begin + i * strides along each axis, `size` of them. */
-  stridedSlice(x: TensorInfo, begin: number[], size: number[], strides: number[]): TensorInfo {
-    if (strides.every((s) => s === 1)) return this.slice(x, begin, size);
-    const end = begin.map((b, i) => b + (size[i] - 1) * strides[i] + 1);
-    return this.run("StridedSlice", { x }, {
-      begin,
-      end,
-      strides,
-      beginMask: 0,
-      endMask: 0,
-      ellipsisMask: 0,
-      newAxisMask: 0,
-      shrinkAxisMask: 0,
-    });
-  }
-
   /** Pads with zeros (positive amounts) and crops (negative amounts), per axis [before, after]. */
   padOrCrop(x: TensorInfo, pads: Pads): TensorInfo {
     let out = x;
@@ -77,6 +61,11 @@ export class WasmOps {
     return this.run("Concat", xs, { axis });
   }
 
+  /** A float32 tensor filled with `value`. */
+  fill(shape: number[], value: number): TensorInfo {
+    return this.run("Fill", {}, { shape, value, dtype: "float32" });
+  }
+
   mul(a: TensorInfo, b: TensorInfo): TensorInfo {
     return this.run("Multiply", { a, b });
   }
@@ -85,8 +74,24 @@ export class WasmOps {
     return this.run("Sum", { x }, { axis, keepDims: false });
   }
 
-  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
-    return this.run("BatchMatMul", { a, b }, { transposeA, transposeB });
+  /** a·b without transposes: the only BatchMatMul form the wasm backend runs through XNNPACK (10-20x faster). */
+  matMul(a: TensorInfo, b: TensorInfo): TensorInfo {
+    return this.run("BatchMatMul", { a, b }, { transposeA: false, transposeB: false });
+  }
+
+  /**
+   * Sums over the rows of a [rows, cols] matrix, times `scale`, as [1, cols]: an XNNPACK global average pool
+   * (one pass; a ones-row matMul would repack the matrix, and the stock Sum transposes it first).
+   */
+  columnSums(x: TensorInfo, scale = 1): TensorInfo {
+    const [rows, cols] = x.shape;
+    const pooled = this.run("AvgPool", { x: this.reshape(x, [1, rows, 1, cols]) }, {
+      filterSize: [rows, 1],
+      strides: [1, 1],
+      pad: "valid",
+    });
+    const means = this.reshape(pooled, [1, cols]);
+    return rows * scale === 1 ? means : this.mul(means, this.fill([1, 1], rows * scale));
   }
 
   /** Stride-1, VALID, NHWC depthwise convolution with the given dilation. */
