@@ -3,28 +3,8 @@
 // count, and every worker applies the same averaged gradients with its own Adam, so replicas stay bit-identical.
 import { currentBackend } from "../backend.ts";
 import { LocalTrainer } from "./local_trainer.ts";
-import { type AdamConfig, type ArrayBatch, loadTask, type NdArray, type TaskSpec, type Trainer } from "./train_task.ts";
+import { type AdamConfig, type ArrayBatch, loadTask, shardBatch, type TaskSpec, type Trainer } from "./train_task.ts";
 import type { WorkerReply, WorkerRequest } from "./data_parallel_worker.ts";
-
-/** Splits every array of the batch along its first axis into `parts` contiguous shards (empty shards dropped). */
-export function shardBatch(batch: ArrayBatch, parts: number): ArrayBatch[] {
-  const n = batch.images.shape[0];
-  const slice = <T extends NdArray>(a: T, from: number, to: number): T => {
-    const per = a.data.length / a.shape[0];
-    return { data: a.data.slice(from * per, to * per), shape: [to - from, ...a.shape.slice(1)] } as T;
-  };
-  const shards: ArrayBatch[] = [];
-  for (let p = 0; p < parts; p++) {
-    const from = Math.round((p * n) / parts);
-    const to = Math.round(((p + 1) * n) / parts);
-    if (to === from) continue;
-    shards.push({
-      images: slice(batch.images, from, to),
-      targets: Object.fromEntries(Object.entries(batch.targets).map(([k, v]) => [k, slice(v, from, to)])),
-    });
-  }
-  return shards;
-}
 
 /** A worker with a request/reply queue (a worker answers its requests in order). */
 class Replica {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend.ts";
-import { DataParallelTrainer, shardBatch } from "./data_parallel.ts";
+import { DataParallelTrainer } from "./data_parallel.ts";
 import { randomSegmentationBatch } from "./fixture_task.ts";
 import { LocalTrainer, lossAndGradients } from "./local_trainer.ts";
-import { loadTask, type TaskSpec } from "./train_task.ts";
+import { loadTask, shardBatch, type TaskSpec } from "./train_task.ts";
 
 await initBackend();
 

@@ -1,7 +1,7 @@
 // One training step in this thread: forward, backward and Adam on a task's trainable weights; also the gradient
 // computation that data-parallel workers share.
 import * as tf from "@tensorflow/tfjs-core";
-import type { AdamConfig, ArrayBatch, Trainer, TrainTask } from "./train_task.ts";
+import { type AdamConfig, type ArrayBatch, shardBatch, type Trainer, type TrainTask } from "./train_task.ts";
 
 export function toTensor(array: { data: Float32Array | Int32Array | Uint8Array; shape: number[] }): tf.Tensor {
   const data = array.data instanceof Uint8Array ? Int32Array.from(array.data) : array.data;
@@ -51,19 +51,33 @@ export function writeWeights(task: TrainTask, weights: Float32Array[], source = 
   tf.tidy(() => task.model.setWeights(vars.map((v, i) => tf.tensor(weights[i], v.shape as number[]))));
 }
 
-/** Trains the task's model in the calling thread. */
+/**
+ * Trains the task's model in the calling thread. With `microBatch`, the batch goes through forward/backward in
+ * slices of that many samples whose gradients add up before the one Adam step (same result, bounded memory).
+ */
 export class LocalTrainer implements Trainer {
   readonly optimizer: tf.Optimizer;
 
-  constructor(readonly task: TrainTask, adam: AdamConfig) {
+  constructor(readonly task: TrainTask, adam: AdamConfig, readonly microBatch = Infinity) {
     this.optimizer = createAdam(adam);
   }
 
   step(batch: ArrayBatch): Promise<number> {
-    const { loss, grads } = lossAndGradients(this.task, batch, 1 / Math.max(1, this.task.lossCount(batch)));
-    applyGradients(this.task, this.optimizer, grads);
-    const value = loss.dataSync()[0];
-    loss.dispose();
+    const scale = 1 / Math.max(1, this.task.lossCount(batch));
+    const slices = shardBatch(batch, Math.max(1, Math.ceil(batch.images.shape[0] / this.microBatch)));
+    let total = lossAndGradients(this.task, slices[0], scale);
+    for (const slice of slices.slice(1)) {
+      const part = lossAndGradients(this.task, slice, scale);
+      const sum = tf.tidy(() => ({
+        loss: tf.add(total.loss, part.loss) as tf.Scalar,
+        grads: total.grads.map((g, i) => tf.add(g, part.grads[i])),
+      }));
+      tf.dispose([total.loss, part.loss, ...total.grads, ...part.grads]);
+      total = sum;
+    }
+    applyGradients(this.task, this.optimizer, total.grads);
+    const value = total.loss.dataSync()[0];
+    total.loss.dispose();
     return Promise.resolve(value);
   }
 

@@ -22,3 +22,20 @@ Deno.test("LocalTrainer lowers the loss on a fixed batch without leaking tensors
   assert.ok((await trainer.getWeights()).every((w) => w.every((v) => v === 0)));
   await trainer.dispose();
 });
+
+Deno.test("LocalTrainer with micro-batches takes the same step as with the whole batch", async () => {
+  const whole = new LocalTrainer(await createFixtureTask({ classes: 3, seed: 2 }), { learningRate: 0.01 });
+  const sliced = new LocalTrainer(await createFixtureTask({ classes: 3, seed: 2 }), { learningRate: 0.01 }, 2);
+  await sliced.setWeights(await whole.getWeights());
+  const batch = randomSegmentationBatch(4, [5, 8, 6], 3);
+  const tensors = tf.memory().numTensors;
+  const [a, b] = [await whole.step(batch), await sliced.step(batch)];
+  assert.ok(Math.abs(a - b) < 1e-5, `loss ${a} vs ${b}`);
+  const [wa, wb] = [await whole.getWeights(), await sliced.getWeights()];
+  const diff = wa.reduce((m, w, i) => w.reduce((mm, v, j) => Math.max(mm, Math.abs(v - wb[i][j])), m), 0);
+  assert.ok(diff <= 1e-5, `max weight difference ${diff}`);
+  // Two Adam moment slots per trainable weight, for each of the two trainers, are the only new tensors.
+  assert.equal(tf.memory().numTensors, tensors + 2 * 2 * whole.task.model.trainableWeights.length);
+  await whole.dispose();
+  await sliced.dispose();
+});

@@ -46,6 +46,26 @@ export interface Trainer {
   dispose(): Promise<void>;
 }
 
+/** Splits every array of the batch along its first axis into `parts` contiguous shards (empty shards dropped). */
+export function shardBatch(batch: ArrayBatch, parts: number): ArrayBatch[] {
+  const n = batch.images.shape[0];
+  const slice = <T extends NdArray>(a: T, from: number, to: number): T => {
+    const per = a.data.length / a.shape[0];
+    return { data: a.data.slice(from * per, to * per), shape: [to - from, ...a.shape.slice(1)] } as T;
+  };
+  const shards: ArrayBatch[] = [];
+  for (let p = 0; p < parts; p++) {
+    const from = Math.round((p * n) / parts);
+    const to = Math.round(((p + 1) * n) / parts);
+    if (to === from) continue;
+    shards.push({
+      images: slice(batch.images, from, to),
+      targets: Object.fromEntries(Object.entries(batch.targets).map(([k, v]) => [k, slice(v, from, to)])),
+    });
+  }
+  return shards;
+}
+
 export async function loadTask(spec: TaskSpec): Promise<TrainTask> {
   const mod = await import(spec.module);
   const factory = mod[spec.exportName];
