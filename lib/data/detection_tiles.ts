@@ -1,7 +1,7 @@
 // Tiled detection on frames wider than the detector input: plans overlapping square tiles at several scales,
 // maps tile detections back to the frame (dropping boxes cut by an inner tile edge) and merges the duplicates
-// that overlapping tiles produce (greedy NMS within groups of classes the detector confuses, then nested part
-// boxes).
+// that overlapping tiles produce (greedy NMS within groups of classes the detector confuses, then boxes showing
+// parts of one object).
 import type { Detection } from "./pseudo_instances.ts";
 
 /** A square region of the frame; it may extend past the right/bottom edge (that part is zero padding). */
@@ -104,23 +104,31 @@ export function iou(a: Detection, b: Detection): number {
   return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
 }
 
+/** Height of a box. */
+const heightOf = (d: Detection) => d.y2 - d.y1;
+
 /**
- * True when `part` is a sub-box of the same object as `whole`: at least `inside` of its area lies in `whole`, and
- * it has about the same bottom and height (within `similar` of whole's height). Two distinct objects at one
- * depth sit side by side; one nested at the same depth and height is a part (e.g. the rear face of a car).
+ * True when two boxes of one class group are views of the same object: their bottoms (ground contact, hence
+ * depth) agree within `similar` of the taller box's height and either one lies for ≥ 80 % of its area inside the
+ * other (a part, e.g. a car's rear face), or both have about the same height and overlap over ≥ half the narrower
+ * width (the side and rear of one car seen obliquely). Distinct objects at one depth stand side by side.
  */
-function isPartOf(part: Detection, whole: Detection, inside = 0.8, similar = 0.1): boolean {
-  const h = whole.y2 - whole.y1;
-  const w = Math.min(part.x2, whole.x2) - Math.max(part.x1, whole.x1);
-  const hh = Math.min(part.y2, whole.y2) - Math.max(part.y1, whole.y1);
-  const area = (part.x2 - part.x1) * (part.y2 - part.y1);
-  return w > 0 && hh > 0 && w * hh >= inside * area && Math.abs(part.y2 - whole.y2) <= similar * h &&
-    part.y2 - part.y1 >= (1 - 2 * similar) * h && area < (whole.x2 - whole.x1) * h;
+export function sameObject(a: Detection, b: Detection, similar = 0.1): boolean {
+  if (MERGE_GROUP.get(a.trainId) !== MERGE_GROUP.get(b.trainId)) return false;
+  const ha = heightOf(a), hb = heightOf(b);
+  if (Math.abs(a.y2 - b.y2) > similar * Math.max(ha, hb)) return false;
+  const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
+  const h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+  if (w <= 0 || h <= 0) return false;
+  const smaller = Math.min((a.x2 - a.x1) * ha, (b.x2 - b.x1) * hb);
+  if (w * h >= 0.8 * smaller) return true;
+  return Math.min(ha, hb) >= (1 - 2 * similar) * Math.max(ha, hb) && w >= 0.5 * Math.min(a.x2 - a.x1, b.x2 - b.x1);
 }
 
 /**
  * Greedy NMS: highest score first; a box overlapping a kept box of its group by IoU > `iouThreshold` is dropped.
- * Then boxes that are parts of a larger box of their group (see isPartOf) are dropped.
+ * Then, highest score first, a box that shows the same object as a kept one (see sameObject) is merged into it
+ * (union of both boxes, the kept box's class and score).
  */
 export function mergeDetections(detections: readonly Detection[], iouThreshold = 0.5): Detection[] {
   const sorted = [...detections].sort((a, b) => b.score - a.score);
@@ -129,7 +137,20 @@ export function mergeDetections(detections: readonly Detection[], iouThreshold =
     const group = MERGE_GROUP.get(d.trainId);
     if (!kept.some((k) => MERGE_GROUP.get(k.trainId) === group && iou(k, d) > iouThreshold)) kept.push(d);
   }
-  return kept.filter((d) =>
-    !kept.some((k) => k !== d && MERGE_GROUP.get(k.trainId) === MERGE_GROUP.get(d.trainId) && isPartOf(d, k))
-  );
+  const merged: Detection[] = [];
+  for (const d of kept) {
+    const i = merged.findIndex((m) => sameObject(m, d));
+    if (i < 0) merged.push({ ...d });
+    else {
+      const m = merged[i];
+      merged[i] = {
+        ...m,
+        x1: Math.min(m.x1, d.x1),
+        y1: Math.min(m.y1, d.y1),
+        x2: Math.max(m.x2, d.x2),
+        y2: Math.max(m.y2, d.y2),
+      };
+    }
+  }
+  return merged;
 }

@@ -55,11 +55,23 @@ Deno.test("mergeDetections suppresses duplicates within a class group only", () 
   assert.deepEqual(merged, [car, personSame, carFar]);
 });
 
-Deno.test("mergeDetections drops a box nested in a larger one at the same bottom and height, not a farther car", () => {
+Deno.test("mergeDetections unites boxes showing parts of one object, not a farther car or side-by-side cars", () => {
+  // Boxes measured on KITTI frames: 000001_10 (rear face inside a car), 000018_10 (side and rear of one car),
+  // 000022_10 (lower part of a van).
   const car = det(50, 195, 240, 289, 0.72);
   const rearFace = det(133, 197, 238, 281, 0.71); // IoU 0.49 with the car, but a part of it
-  const farCar = det(150, 200, 200, 240, 0.6); // inside the car's box but much higher bottom: another object
-  const person = det(140, 200, 230, 285, 0.8, 11); // other group: never a part of a car
   assert.ok(iou(car, rearFace) < 0.5);
+  const farCar = det(150, 200, 200, 240, 0.6); // inside the car's box but its bottom is much higher: farther
+  const person = det(140, 200, 230, 285, 0.8, 11); // other group: never the same object as a car
   assert.deepEqual(mergeDetections([car, rearFace, farCar, person]), [person, car, farCar]);
+
+  const rear = det(874, 193, 1129, 365, 0.74), side = det(791, 195, 1023, 365, 0.71);
+  assert.ok(iou(rear, side) < 0.5);
+  assert.deepEqual(mergeDetections([side, rear]), [det(791, 193, 1129, 365, 0.74)]);
+
+  const van = det(746, 149, 912, 219, 0.57), vanPart = det(742, 180, 803, 219, 0.28);
+  assert.deepEqual(mergeDetections([van, vanPart]), [det(742, 149, 912, 219, 0.57)]);
+
+  const left = det(0, 100, 100, 160, 0.9), right = det(80, 102, 180, 160, 0.8); // neighbours, 20 % overlap
+  assert.deepEqual(mergeDetections([left, right]), [left, right]);
 });
