@@ -125,8 +125,9 @@ share alike.
   512x512. Boxes with score ≥ ${detect.minScore} of COCO person, bicycle, car, motorcycle, bus, train and truck are
   kept; a box touching an inner tile edge is dropped (another tile sees the object whole); duplicates across
   tiles are merged by NMS (IoU > ${detect.mergeIou}) within class groups the detector confuses (car/truck/bus/train,
-  bicycle/motorcycle), and a box nested in a larger one of its group with about the same bottom and height (a
-  part of the same object, e.g. a car's rear face) is dropped.
+  bicycle/motorcycle); then boxes of one group that show parts of one object are united (same bottom within 10 %
+  of the box height, and one box ≥ 80 % inside the other, or both of about the same height overlapping over half
+  the narrower width, e.g. the side and the rear face of one car).
 - COCO → Cityscapes: person → person, bicycle → bicycle, car → car, motorcycle → motorcycle, bus → bus,
   train → train, truck → truck. Pixels a box may claim (pixel class ← box classes): ${compatibility()}.
 - Every thing pixel of the semantic label goes to a compatible box containing it (boxes grown by
