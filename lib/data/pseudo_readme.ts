@@ -138,5 +138,13 @@ share alike.
     q.secondsPerFrame === null ? "" : `\n- Run time: ${q.secondsPerFrame.toFixed(1)} s per frame (tfjs wasm backend).`
   }
 
+## Limitations
+- Where a nearer box covers part of a farther object of a compatible class, that part goes to the nearer box:
+  the boundary follows the box edge (a straight cut), not the object's outline.
+- Objects the detector misses are crowd (ignored), not instances; objects of one class inside one box and no
+  other box become one instance.
+- Quality against true instances is measured on one Cityscapes frame only (KITTI has no instance ground truth
+  here): an indication, not a benchmark. The overlay grid of notebooks/01-data.ipynb shows frames for review.
+
 ${renderPseudoLabelQuality(q)}`;
 }
