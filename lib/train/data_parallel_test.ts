@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend.ts";
 import { DataParallelTrainer } from "./data_parallel.ts";
-import { randomSegmentationBatch } from "./fixture_task.ts";
+import { randomSegmentationBatch } from "./random_batch.ts";
 import { LocalTrainer, lossAndGradients } from "./local_trainer.ts";
 import { loadTask, shardBatch, type TaskSpec } from "./train_task.ts";
 

@@ -1,9 +1,8 @@
 // A tiny segmentation task for trainer tests: conv (stride 2) + batch norm + ReLU6, depthwise conv, 1x1 logits,
-// ×2 bilinear, softmax cross-entropy; plus a seeded random batch for it.
+// ×2 bilinear, softmax cross-entropy.
 import type * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { createRng } from "../data/random.ts";
-import { countLabelled, IGNORE_LABEL, softmaxCrossEntropySum } from "./cross_entropy.ts";
+import { countLabelled, softmaxCrossEntropySum } from "./cross_entropy.ts";
 import type { ArrayBatch, TrainTask } from "./train_task.ts";
 
 export interface FixtureTaskOptions {
@@ -31,22 +30,4 @@ export function createFixtureTask(options: FixtureTaskOptions): Promise<TrainTas
       softmaxCrossEntropySum(model.apply(images, { training: false }) as tf.Tensor4D, targets.semantic),
     lossCount: (batch: ArrayBatch) => countLabelled(batch.targets.semantic.data, options.classes),
   });
-}
-
-/** Images in [-1, 1] and labels in 0..classes-1 with about 10 % ignored pixels. */
-export function randomSegmentationBatch(
-  seed: number,
-  [batch, height, width]: [number, number, number],
-  classes: number,
-): ArrayBatch {
-  const rng = createRng(seed);
-  const images = Float32Array.from({ length: batch * height * width * 3 }, () => rng.uniform(-1, 1));
-  const labels = Uint8Array.from(
-    { length: batch * height * width },
-    () => rng.next() < 0.1 ? IGNORE_LABEL : rng.int(classes),
-  );
-  return {
-    images: { data: images, shape: [batch, height, width, 3] },
-    targets: { semantic: { data: labels, shape: [batch, height, width] } },
-  };
 }

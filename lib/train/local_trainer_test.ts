@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend.ts";
-import { createFixtureTask, randomSegmentationBatch } from "./fixture_task.ts";
+import { createFixtureTask } from "./fixture_task.ts";
+import { randomSegmentationBatch } from "./random_batch.ts";
 import { LocalTrainer } from "./local_trainer.ts";
 
 await initBackend();

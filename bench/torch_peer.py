@@ -1,0 +1,131 @@
+"""PyTorch CPU peer of the tfjs train-step benchmark (lib/bench/train_step.ts): the same network as
+lib/bench/light_segmenter.ts (MobileNetV2 up to block_13_expand_relu, light decoder, x4 bilinear logits), batch norm
+in inference mode with trained scale/offset, softmax cross-entropy with ignore label 255, Adam. Random weights (speed
+only). Prints one JSON object on stdout: forward and step times (ms, median of the measured repeats) and peak RSS."""
+import argparse
+import json
+import resource
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# (expansion t, output channels c, repeats n, first stride s), as in Keras MobileNetV2 (alpha 1.0).
+BLOCKS = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+
+
+def conv_bn(cin, cout, kernel, stride=1, groups=1):
+    return [nn.Conv2d(cin, cout, kernel, stride, kernel // 2, groups=groups, bias=False), nn.BatchNorm2d(cout, eps=1e-3)]
+
+
+class InvertedResidual(nn.Module):
+    """One MobileNetV2 block; `stop_after_expand` ends it at its expansion activation (the stride-16 feature)."""
+
+    def __init__(self, cin, t, c, stride, stop_after_expand=False):
+        super().__init__()
+        mid = cin * t
+        self.expand = nn.Sequential(*conv_bn(cin, mid, 1), nn.ReLU6()) if t != 1 else nn.Identity()
+        self.stop = stop_after_expand
+        if not stop_after_expand:
+            self.rest = nn.Sequential(*conv_bn(mid, mid, 3, stride, groups=mid), nn.ReLU6(), *conv_bn(mid, c, 1))
+        self.residual = stride == 1 and cin == c
+
+    def forward(self, x):
+        y = self.expand(x)
+        if self.stop:
+            return y, y
+        z = self.rest(y)
+        return (x + z if self.residual else z), y
+
+
+class LightSegmenter(nn.Module):
+    def __init__(self, classes):
+        super().__init__()
+        self.stem = nn.Sequential(*conv_bn(3, 32, 3, 2), nn.ReLU6())
+        blocks, cin, block_id = [], 32, 0
+        for t, c, n, s in BLOCKS:
+            for i in range(n):
+                if block_id > 13:
+                    break
+                blocks.append(InvertedResidual(cin, t, c, s if i == 0 else 1, stop_after_expand=block_id == 13))
+                cin, block_id = c, block_id + 1
+        self.blocks = nn.ModuleList(blocks)
+        self.s16 = nn.Conv2d(576, 128, 1)
+        self.s4 = nn.Conv2d(144, 32, 1)
+        self.fuse = nn.Conv2d(160, 128, 3, padding=1)
+        self.logits = nn.Conv2d(128, classes, 1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        s4 = s16 = None
+        for block_id, block in enumerate(self.blocks):
+            x, expanded = block(x)
+            if block_id == 3:
+                s4 = expanded
+            if block_id == 13:
+                s16 = expanded
+        coarse = F.interpolate(F.relu(self.s16(s16)), scale_factor=4, mode="bilinear", align_corners=False)
+        fine = F.relu(self.s4(s4))
+        logits = self.logits(F.relu(self.fuse(torch.cat([coarse, fine], 1))))
+        return F.interpolate(logits, scale_factor=4, mode="bilinear", align_corners=False)
+
+
+def median_ms(fn, warmup, repeats):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), times
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--height", type=int, default=256)
+    p.add_argument("--width", type=int, default=512)
+    p.add_argument("--batch", type=int, default=4)
+    p.add_argument("--classes", type=int, default=19)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--lr", type=float, default=1e-4)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    model = LightSegmenter(a.classes).eval()  # eval: batch norm uses its (frozen) statistics, as in the tfjs task
+    images = torch.rand(a.batch, 3, a.height, a.width) * 2 - 1
+    labels = torch.randint(0, a.classes, (a.batch, a.height, a.width))
+    labels[torch.rand(labels.shape) < 0.1] = 255
+    optimizer = torch.optim.Adam(model.parameters(), lr=a.lr)
+
+    def forward():
+        with torch.no_grad():
+            model(images)
+
+    def step():
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(images), labels, ignore_index=255)
+        loss.backward()
+        optimizer.step()
+
+    forward_ms, forward_all = median_ms(forward, a.warmup, a.steps)
+    step_ms, step_all = median_ms(step, a.warmup, a.steps)
+    print(json.dumps({
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "forwardMs": forward_ms,
+        "stepMs": step_ms,
+        "forwardRunsMs": forward_all,
+        "stepRunsMs": step_all,
+        "imagesPerSecond": a.batch / (step_ms / 1000),
+        "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "trainableParameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+// Timing and memory helpers for benchmarks: median of timed repeats after warm-up runs, and peak resident memory.
+import { readFileSync } from "node:fs";
+
+export interface Timing {
+  medianMs: number;
+  runsMs: number[];
+}
+
+/** Runs `fn` `warmup` times untimed, then `repeats` times timed; reports the median and every run. */
+export async function timeRuns(fn: () => unknown, warmup: number, repeats: number): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const runsMs: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    await fn();
+    runsMs.push(performance.now() - start);
+  }
+  return { medianMs: median(runsMs), runsMs };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Peak resident set size of this process (all its threads, workers included) in MB: VmHWM on Linux. */
+export function peakRssMb(): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (match) return Number(match[1]) / 1024;
+  } catch {
+    // not Linux: fall through to the current RSS
+  }
+  return Deno.memoryUsage().rss / 1024 / 1024;
+}

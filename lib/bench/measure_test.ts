@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { median, peakRssMb, timeRuns } from "./measure.ts";
+
+Deno.test("median handles odd and even counts without reordering its input", () => {
+  const xs = [5, 1, 3];
+  assert.equal(median(xs), 3);
+  assert.deepEqual(xs, [5, 1, 3]);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+});
+
+Deno.test("timeRuns skips warm-up runs and times each repeat", async () => {
+  let calls = 0;
+  const t = await timeRuns(
+    async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 5));
+    },
+    2,
+    3,
+  );
+  assert.equal(calls, 5);
+  assert.equal(t.runsMs.length, 3);
+  assert.ok(t.medianMs >= 4, `median ${t.medianMs}`);
+});
+
+Deno.test("peakRssMb is at least the current resident size", () => {
+  const current = Deno.memoryUsage().rss / 1024 / 1024;
+  assert.ok(peakRssMb() >= current * 0.99);
+});

@@ -1,0 +1,267 @@
+// Bench section "train-step": forward and full training-step time of the light segmenter (MobileNetV2 + light
+// decoder) on the current tfjs backend in this thread, then over N data-parallel workers, then the same network in
+// PyTorch CPU (bench/torch_peer.py) in the same run; reports images/s, peak RSS and the tfjs/PyTorch ratio.
+import * as tf from "@tensorflow/tfjs-core";
+import { loadavg } from "node:os";
+import { currentBackend } from "../backend.ts";
+import { DataParallelTrainer } from "../train/data_parallel.ts";
+import { LocalTrainer, toTensor } from "../train/local_trainer.ts";
+import { randomSegmentationBatch } from "../train/random_batch.ts";
+import { loadTask, type TaskSpec } from "../train/train_task.ts";
+import type { LightSegmenterOptions } from "./light_segmenter.ts";
+import { peakRssMb, timeRuns, type Timing } from "./measure.ts";
+import { type BenchResult, type BenchSection, type FlagValues, intFlag } from "./section.ts";
+import { DEFAULT_TORCH_PYTHON, runTorchPeer, type TorchPeerResult, torchVersion } from "./torch_peer.ts";
+
+export interface TrainStepConfig {
+  height: number;
+  width: number;
+  batch: number;
+  /** Images per forward/backward pass in the single-thread step (gradients add up before Adam). */
+  microBatch: number;
+  /** Data-parallel workers to compare with the single thread (< 2: no data-parallel run). */
+  workers: number;
+  warmup: number;
+  steps: number;
+  classes: number;
+  pretrained: boolean;
+  learningRate: number;
+  /** "auto": run the PyTorch peer when torch imports; "off": skip it. */
+  torch: "auto" | "off";
+  torchThreads: number;
+  python: string;
+}
+
+export interface TfjsStepFigures {
+  forward: Timing;
+  step: Timing;
+  imagesPerSecond: number;
+  peakRssMb: number;
+  /** tf.memory().numTensors after each timed step (constant = no leak). */
+  tensorsAfterStep: number[];
+}
+
+export interface TrainStepData {
+  config: TrainStepConfig;
+  backend: string;
+  /** Trainable parameters (PyTorch reports its count too: equal counts = same network). */
+  trainableParameters: number;
+  machine: { cpus: number; loadAverageStart: number[]; loadAverageEnd: number[]; deno: string };
+  tfjs: TfjsStepFigures;
+  dataParallel: { workers: number; step: Timing; imagesPerSecond: number; peakRssMb: number; speedup: number } | null;
+  torch: TorchPeerResult | { skipped: string };
+  /** tfjs single-thread time / PyTorch time (null when PyTorch did not run). */
+  ratios: { forward: number; step: number } | null;
+}
+
+export function trainStepConfig(flags: FlagValues): TrainStepConfig {
+  const config: TrainStepConfig = {
+    height: intFlag(flags, "height"),
+    width: intFlag(flags, "width"),
+    batch: intFlag(flags, "batch"),
+    microBatch: intFlag(flags, "micro-batch"),
+    workers: intFlag(flags, "workers"),
+    warmup: intFlag(flags, "warmup", 0),
+    steps: intFlag(flags, "steps"),
+    classes: intFlag(flags, "classes", 2),
+    pretrained: !flags["random-init"],
+    learningRate: Number(flags["lr"]),
+    torch: flags["torch"] === "off" ? "off" : "auto",
+    torchThreads: intFlag(flags, "torch-threads"),
+    python: String(flags["python"]),
+  };
+  if (config.height % 16 || config.width % 16) {
+    throw new Error(`--height and --width must be multiples of 16, got ${config.height}x${config.width}`);
+  }
+  if (!(config.learningRate > 0)) throw new Error(`--lr must be a positive number, got ${flags["lr"]}`);
+  return config;
+}
+
+function methodology(c: TrainStepConfig, backend: string, parameters: number, torch: string): string[] {
+  const perWorker = Math.ceil(c.batch / c.workers);
+  return [
+    `network: MobileNetV2 (alpha 1.0, ${c.pretrained ? "nsfwjs ImageNet-derived" : "random"} weights, batch norm ` +
+    `frozen and folded) up to block_13_expand_relu + light decoder (stride-16 1x1 conv 128, x4 bilinear; stride-4 ` +
+    `1x1 conv 32; concat, 3x3 conv 128, 1x1 conv ${c.classes}; x4 bilinear), ${parameters} trainable parameters; ` +
+    `softmax ` +
+    `cross-entropy over ${c.classes} classes (about 10 % ignored pixels); Adam (lr ${c.learningRate})`,
+    `input: batch ${c.batch} of ${c.height}x${c.width} RGB in [-1, 1], seeded random images and labels`,
+    `tfjs ${backend} backend, one thread; forward = predict + read back; step = forward + backward + Adam ` +
+    `(micro-batches of ${Math.min(c.microBatch, c.batch)} images whose gradients add up before one Adam step)`,
+    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; images/s = batch / median step`,
+    c.workers >= 2
+      ? `data parallel: ${c.workers} Deno workers, each with its own ${backend} backend and model replica, ` +
+        `${perWorker} image(s) each per step; gradients averaged in the main thread, the same Adam update applied ` +
+        `by every worker`
+      : "data parallel: not run (--workers 1)",
+    `PyTorch: ${torch}; same network and batch, ${c.torchThreads} threads, random weights, batch norm in eval ` +
+    `mode with trainable scale/offset; run after the tfjs phases in its own process`,
+    "peak RSS: process VmHWM (tfjs, after the single-thread phase and after the data-parallel phase, workers " +
+    "included); PyTorch: ru_maxrss",
+  ];
+}
+
+async function measureTfjs(spec: TaskSpec, c: TrainStepConfig): Promise<{ figures: TfjsStepFigures; params: number }> {
+  const task = await loadTask(spec);
+  const trainer = new LocalTrainer(task, { learningRate: c.learningRate }, c.microBatch);
+  const batch = randomSegmentationBatch(1, [c.batch, c.height, c.width], c.classes);
+  const images = toTensor(batch.images);
+  try {
+    const forward = await timeRuns(
+      () => {
+        const y = task.model.predict(images) as tf.Tensor;
+        y.dataSync();
+        y.dispose();
+      },
+      c.warmup,
+      c.steps,
+    );
+    const tensorsAfterStep: number[] = [];
+    await timeRuns(() => trainer.step(batch), c.warmup, 0);
+    const step = await timeRuns(
+      async () => {
+        await trainer.step(batch);
+        tensorsAfterStep.push(tf.memory().numTensors);
+      },
+      0,
+      c.steps,
+    );
+    const figures = {
+      forward,
+      step,
+      imagesPerSecond: c.batch / (step.medianMs / 1000),
+      peakRssMb: peakRssMb(),
+      tensorsAfterStep,
+    };
+    const params = task.model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a! * b!, 1)!, 0);
+    return { figures, params };
+  } finally {
+    images.dispose();
+    await trainer.dispose();
+  }
+}
+
+async function measureDataParallel(spec: TaskSpec, c: TrainStepConfig, single: TfjsStepFigures) {
+  const trainer = await DataParallelTrainer.create(spec, { learningRate: c.learningRate }, c.workers);
+  try {
+    const batch = randomSegmentationBatch(1, [c.batch, c.height, c.width], c.classes);
+    const step = await timeRuns(() => trainer.step(batch), c.warmup, c.steps);
+    const imagesPerSecond = c.batch / (step.medianMs / 1000);
+    return {
+      workers: c.workers,
+      step,
+      imagesPerSecond,
+      peakRssMb: peakRssMb(),
+      speedup: imagesPerSecond / single.imagesPerSecond,
+    };
+  } finally {
+    await trainer.dispose();
+  }
+}
+
+export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => void): Promise<BenchResult> {
+  const backend = currentBackend()?.name ?? tf.getBackend();
+  const loadAverageStart = loadavg();
+  const options: LightSegmenterOptions = { classes: c.classes, pretrained: c.pretrained };
+  const spec: TaskSpec = {
+    module: new URL("./light_segmenter.ts", import.meta.url).href,
+    exportName: "createLightSegmenterTask",
+    options,
+  };
+  log(`train-step: tfjs ${backend}, one thread, batch ${c.batch} of ${c.height}x${c.width}`);
+  const { figures: tfjs, params } = await measureTfjs(spec, c);
+  let dataParallel: TrainStepData["dataParallel"] = null;
+  if (c.workers >= 2) {
+    log(`train-step: tfjs ${backend}, ${c.workers} data-parallel workers`);
+    dataParallel = await measureDataParallel(spec, c, tfjs);
+  }
+  let torch: TrainStepData["torch"] = { skipped: "--torch off" };
+  let torchLabel = "not run (--torch off)";
+  if (c.torch === "auto") {
+    const found = await torchVersion(c.python);
+    if ("version" in found) {
+      log(`train-step: PyTorch ${found.version} CPU, ${c.torchThreads} threads`);
+      const { height, width, batch, classes, warmup, steps, torchThreads: threads } = c;
+      torch = await runTorchPeer({ height, width, batch, classes, warmup, steps, threads }, c.python);
+      torchLabel = `PyTorch ${found.version} CPU (bench/torch_peer.py)`;
+    } else {
+      torch = { skipped: found.missing };
+      torchLabel = `not run: ${found.missing}`;
+    }
+  }
+  const ratios = "stepMs" in torch
+    ? { forward: tfjs.forward.medianMs / torch.forwardMs, step: tfjs.step.medianMs / torch.stepMs }
+    : null;
+  const data: TrainStepData = {
+    config: c,
+    backend,
+    trainableParameters: params,
+    machine: {
+      cpus: navigator.hardwareConcurrency,
+      loadAverageStart,
+      loadAverageEnd: loadavg(),
+      deno: Deno.version.deno,
+    },
+    tfjs,
+    dataParallel,
+    torch,
+    ratios,
+  };
+  const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+  const rows: BenchResult["rows"] = [
+    [
+      `tfjs ${backend}, 1 thread`,
+      round(tfjs.forward.medianMs),
+      round(tfjs.step.medianMs),
+      round(tfjs.imagesPerSecond, 2),
+      round(tfjs.peakRssMb),
+    ],
+  ];
+  if (dataParallel) {
+    rows.push([
+      `tfjs ${backend}, ${dataParallel.workers} workers (speed-up x${round(dataParallel.speedup, 2)})`,
+      "",
+      round(dataParallel.step.medianMs),
+      round(dataParallel.imagesPerSecond, 2),
+      round(dataParallel.peakRssMb),
+    ]);
+  }
+  if ("stepMs" in torch) {
+    rows.push([
+      `PyTorch CPU, ${torch.threads} threads`,
+      round(torch.forwardMs),
+      round(torch.stepMs),
+      round(torch.imagesPerSecond, 2),
+      round(torch.peakRssMb),
+    ]);
+    rows.push(["ratio tfjs 1 thread / PyTorch", round(ratios!.forward, 2), round(ratios!.step, 2), "", ""]);
+  }
+  return {
+    section: "train-step",
+    methodology: methodology(c, backend, params, torchLabel),
+    headers: ["setting", "forward ms", "train step ms", "images/s", "peak RSS MB"],
+    rows,
+    data,
+  };
+}
+
+export const trainStepSection: BenchSection = {
+  name: "train-step",
+  summary: "forward and training-step time of MobileNetV2 + light decoder: tfjs (1 thread, N workers) vs PyTorch CPU",
+  flags: {
+    height: { type: "string", default: "256" },
+    width: { type: "string", default: "512" },
+    batch: { type: "string", default: "4" },
+    "micro-batch": { type: "string", default: "2" },
+    workers: { type: "string", default: "2" },
+    warmup: { type: "string", default: "2" },
+    steps: { type: "string", default: "5" },
+    classes: { type: "string", default: "19" },
+    "random-init": { type: "boolean", default: false },
+    lr: { type: "string", default: "0.0001" },
+    torch: { type: "string", default: "auto" },
+    "torch-threads": { type: "string", default: "2" },
+    python: { type: "string", default: DEFAULT_TORCH_PYTHON },
+  },
+  run: (flags, log) => benchTrainStep(trainStepConfig(flags), log),
+};

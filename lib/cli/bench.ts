@@ -1,0 +1,15 @@
+// `deno task bench`: runs the benchmark sections (lib/bench/sections.ts) on the best tfjs backend, prints their
+// tables with methodology and writes bench/results/<timestamp>-<section>.json. `--help` lists sections and flags.
+import { initBackend } from "../backend.ts";
+import { runBench } from "../bench/run.ts";
+import { BENCH_SECTIONS } from "../bench/sections.ts";
+
+try {
+  if (!Deno.args.includes("--help") && !Deno.args.includes("-h")) await initBackend();
+  await runBench(Deno.args, BENCH_SECTIONS);
+} catch (e) {
+  console.error(`bench failed: ${e instanceof Error ? e.message : e}`);
+  Deno.exit(1);
+}
+// Workers (data-parallel sections) are terminated, but tfjs may keep timers alive: exit explicitly.
+Deno.exit(0);
