@@ -7,7 +7,13 @@ import { executeNotebook, reportNotebooks } from "../lib/report/notebooks.ts";
 import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
 
 interface Notebook {
-  cells: { cell_type: string; source: string[] | string; outputs?: unknown[] }[];
+  cells: {
+    cell_type: string;
+    source: string[] | string;
+    outputs?: unknown[];
+    metadata?: Record<string, unknown>;
+    execution_count?: number | null;
+  }[];
   metadata: Record<string, unknown>;
 }
 
@@ -19,6 +25,7 @@ const KERNEL_METADATA = {
 /** Text each notebook's outputs must contain, beyond running without error. */
 const EXPECTED_OUTPUT: Record<string, RegExp[]> = {
   "report.ipynb": [/tfjs backend/, /acdc_train/, /1242x375/],
+  "01-data.ipynb": [/agree on every class/, /images\/s/, /image\/png/],
 };
 
 for (const notebook of reportNotebooks(PROJECT_ROOT)) {
@@ -42,7 +49,13 @@ Deno.test("a notebook cell that throws fails the execution", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nb-"));
   const path = join(dir, "throws.ipynb");
   const nb: Notebook = {
-    cells: [{ cell_type: "code", source: ['throw new Error("deliberate failure")'], outputs: [] }],
+    cells: [{
+      cell_type: "code",
+      source: ['throw new Error("deliberate failure")'],
+      outputs: [],
+      metadata: {},
+      execution_count: null,
+    }],
     metadata: KERNEL_METADATA,
   };
   writeFileSync(path, JSON.stringify({ ...nb, nbformat: 4, nbformat_minor: 5 }));

@@ -1,4 +1,4 @@
-// Renders rows as a Markdown table and shows Markdown in a notebook (as a rich output, not a bare expression).
+// Renders rows as a Markdown table (shown in notebooks with showMarkdown from lib/viz/show.ts).
 
 export type Cell = string | number;
 
@@ -12,18 +12,4 @@ export function markdownTable(headers: string[], rows: Cell[][], digits = 3): st
     line(numeric.map((n) => (n ? "---:" : "---"))),
     ...rows.map((r) => line(r.map(fmt))),
   ].join("\n");
-}
-
-/** Displays Markdown in the running Jupyter notebook, or prints it outside Jupyter. */
-export async function showMarkdown(markdown: string): Promise<void> {
-  if (inJupyter()) {
-    await Deno.jupyter.display({ "text/markdown": markdown }, { raw: true });
-  } else {
-    console.log(markdown);
-  }
-}
-
-/** True inside the Deno Jupyter kernel. */
-export function inJupyter(): boolean {
-  return Deno.mainModule.includes("$deno$jupyter");
 }

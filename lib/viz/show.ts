@@ -3,7 +3,11 @@
 // report a cell idle before a large display message is sent, and nbconvert then drops that output.
 
 import { Buffer } from "node:buffer";
-import { inJupyter } from "../report/table.ts";
+
+/** True inside the Deno Jupyter kernel. */
+export function inJupyter(): boolean {
+  return Deno.mainModule.includes("$deno$jupyter");
+}
 
 /**
  * Waits long enough for the kernel to send the outputs displayed so far (call it at the end of a cell whose
@@ -29,4 +33,10 @@ export async function showPng(png: Uint8Array, label = "figure"): Promise<void> 
 export async function showSvg(svg: string, label = "figure"): Promise<void> {
   if (inJupyter()) await display({ "image/svg+xml": svg }, svg.length);
   else console.log(`[${label}: SVG, ${svg.length} chars]`);
+}
+
+/** Displays Markdown as a text/markdown output (printed as is outside Jupyter). */
+export async function showMarkdown(markdown: string): Promise<void> {
+  if (inJupyter()) await display({ "text/markdown": markdown }, markdown.length);
+  else console.log(markdown);
 }
