@@ -4,7 +4,6 @@ in inference mode with trained scale/offset, softmax cross-entropy with ignore l
 only). Prints one JSON object on stdout: forward and step times (ms, median of the measured repeats) and peak RSS."""
 import argparse
 import json
-import resource
 import statistics
 import time
 
@@ -72,15 +71,27 @@ class LightSegmenter(nn.Module):
         return F.interpolate(logits, scale_factor=4, mode="bilinear", align_corners=False)
 
 
+def peak_rss_mb():
+    """VmHWM of this process (ru_maxrss would include the parent's peak, which Linux carries across fork/exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def median_ms(fn, warmup, repeats):
+    """Median wall time of the timed runs, every run, and the cores used (process CPU time / wall time)."""
     for _ in range(warmup):
         fn()
     times = []
+    cpu_start = time.process_time()
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), times
+    cores = (time.process_time() - cpu_start) * 1000 / sum(times)
+    return statistics.median(times), times, cores
 
 
 def main():
@@ -112,8 +123,8 @@ def main():
         loss.backward()
         optimizer.step()
 
-    forward_ms, forward_all = median_ms(forward, a.warmup, a.steps)
-    step_ms, step_all = median_ms(step, a.warmup, a.steps)
+    forward_ms, forward_all, _ = median_ms(forward, a.warmup, a.steps)
+    step_ms, step_all, step_cores = median_ms(step, a.warmup, a.steps)
     print(json.dumps({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -121,8 +132,9 @@ def main():
         "stepMs": step_ms,
         "forwardRunsMs": forward_all,
         "stepRunsMs": step_all,
+        "stepCoresUsed": step_cores,
         "imagesPerSecond": a.batch / (step_ms / 1000),
-        "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peakRssMb": peak_rss_mb(),
         "trainableParameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
     }))
 

@@ -1,21 +1,30 @@
 // Timing and memory helpers for benchmarks: median of timed repeats after warm-up runs, and peak resident memory.
 import { readFileSync } from "node:fs";
+import { cpuUsage } from "node:process";
 
 export interface Timing {
   medianMs: number;
   runsMs: number[];
+  /**
+   * Process CPU time (user + system, all threads) over the timed runs divided by their wall time: about 1 for
+   * one busy thread, less when other processes take the cores (a shared machine), up to the core count.
+   */
+  coresUsed: number;
 }
 
 /** Runs `fn` `warmup` times untimed, then `repeats` times timed; reports the median and every run. */
 export async function timeRuns(fn: () => unknown, warmup: number, repeats: number): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn();
   const runsMs: number[] = [];
+  const cpuStart = cpuUsage();
   for (let i = 0; i < repeats; i++) {
     const start = performance.now();
     await fn();
     runsMs.push(performance.now() - start);
   }
-  return { medianMs: median(runsMs), runsMs };
+  const cpu = cpuUsage(cpuStart);
+  const wall = runsMs.reduce((a, b) => a + b, 0);
+  return { medianMs: median(runsMs), runsMs, coresUsed: wall > 0 ? (cpu.user + cpu.system) / 1000 / wall : 0 };
 }
 
 export function median(values: number[]): number {

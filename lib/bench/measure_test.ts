@@ -21,6 +21,19 @@ Deno.test("timeRuns skips warm-up runs and times each repeat", async () => {
   assert.equal(calls, 5);
   assert.equal(t.runsMs.length, 3);
   assert.ok(t.medianMs >= 4, `median ${t.medianMs}`);
+  assert.ok(t.coresUsed >= 0 && t.coresUsed < 0.5, `sleeping used ${t.coresUsed} cores`);
+});
+
+Deno.test("timeRuns sees one busy thread as about one core", async () => {
+  const t = await timeRuns(
+    () => {
+      const end = performance.now() + 30;
+      while (performance.now() < end) Math.sqrt(Math.random());
+    },
+    0,
+    2,
+  );
+  assert.ok(t.coresUsed > 0.2 && t.coresUsed < 1.3, `busy loop used ${t.coresUsed} cores`);
 });
 
 Deno.test("peakRssMb is at least the current resident size", () => {

@@ -13,6 +13,8 @@ export interface TorchPeerResult {
   stepMs: number;
   forwardRunsMs: number[];
   stepRunsMs: number[];
+  /** Process CPU time / wall time over the timed steps (2 = both threads busy). */
+  stepCoresUsed: number;
   imagesPerSecond: number;
   peakRssMb: number;
   trainableParameters: number;

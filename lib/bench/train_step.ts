@@ -88,7 +88,9 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
     `input: batch ${c.batch} of ${c.height}x${c.width} RGB in [-1, 1], seeded random images and labels`,
     `tfjs ${backend} backend, one thread; forward = predict + read back; step = forward + backward + Adam ` +
     `(micro-batches of ${Math.min(c.microBatch, c.batch)} images whose gradients add up before one Adam step)`,
-    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; images/s = batch / median step`,
+    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; images/s = batch / median step; ` +
+    "cores used = process CPU time / wall time over the timed steps (below 1 per busy thread = other processes " +
+    "took the cores: the machine is shared)",
     c.workers >= 2
       ? `data parallel: ${c.workers} Deno workers, each with its own ${backend} backend and model replica, ` +
         `${perWorker} image(s) each per step; gradients averaged in the main thread, the same Adam update applied ` +
@@ -214,6 +216,7 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
       round(tfjs.forward.medianMs),
       round(tfjs.step.medianMs),
       round(tfjs.imagesPerSecond, 2),
+      round(tfjs.step.coresUsed, 2),
       round(tfjs.peakRssMb),
     ],
   ];
@@ -223,6 +226,7 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
       "",
       round(dataParallel.step.medianMs),
       round(dataParallel.imagesPerSecond, 2),
+      round(dataParallel.step.coresUsed, 2),
       round(dataParallel.peakRssMb),
     ]);
   }
@@ -232,14 +236,15 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
       round(torch.forwardMs),
       round(torch.stepMs),
       round(torch.imagesPerSecond, 2),
+      round(torch.stepCoresUsed, 2),
       round(torch.peakRssMb),
     ]);
-    rows.push(["ratio tfjs 1 thread / PyTorch", round(ratios!.forward, 2), round(ratios!.step, 2), "", ""]);
+    rows.push(["ratio tfjs 1 thread / PyTorch", round(ratios!.forward, 2), round(ratios!.step, 2), "", "", ""]);
   }
   return {
     section: "train-step",
     methodology: methodology(c, backend, params, torchLabel),
-    headers: ["setting", "forward ms", "train step ms", "images/s", "peak RSS MB"],
+    headers: ["setting", "forward ms", "train step ms", "images/s", "cores used (step)", "peak RSS MB"],
     rows,
     data,
   };
