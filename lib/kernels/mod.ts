@@ -11,6 +11,7 @@ import { depthwiseBackpropFilterConfig } from "./depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./depthwise_backprop_input.ts";
 import { reduceLeadingConfig } from "./reduce_leading.ts";
 import { tileConfig } from "./tile.ts";
+import { stockKernels } from "./wasm_ops.ts";
 
 /** Kernels wasm does not have. */
 export const WASM_MISSING_KERNELS: KernelConfig[] = [
@@ -27,9 +28,6 @@ export const WASM_REPLACEMENTS: Record<string, (stock: KernelFunc) => KernelConf
   Sum: (stock) => reduceLeadingConfig("Sum", stock),
   Mean: (stock) => reduceLeadingConfig("Mean", stock),
 };
-
-/** The stock wasm kernels, captured before the first replacement (so re-registering never wraps our own). */
-const stockKernels = new Map<string, KernelConfig>();
 
 function replace(config: KernelConfig): void {
   if (getKernel(config.kernelName, "wasm")) unregisterKernel(config.kernelName, "wasm");

@@ -1,6 +1,12 @@
 // Runs the wasm backend's own kernels on TensorInfos (no engine, no tape) so composite kernels can chain them,
 // and frees every intermediate when the composite is done.
-import { getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs-core";
+import {
+  getKernel,
+  type KernelBackend,
+  type KernelConfig,
+  type NamedAttrMap,
+  type TensorInfo,
+} from "@tensorflow/tfjs-core";
 
 /** The parts of tfjs-backend-wasm's BackendWasm the composites rely on. */
 export interface WasmBackend extends KernelBackend {
@@ -9,6 +15,12 @@ export interface WasmBackend extends KernelBackend {
 
 export type Pads = [number, number][];
 
+/**
+ * The stock wasm kernels our replacements displaced (filled by mod.ts before replacing). Composites run these,
+ * so a replacement never calls itself.
+ */
+export const stockKernels = new Map<string, KernelConfig>();
+
 /** Kernel calls on one backend; every output is owned by the ops object until `release`. */
 export class WasmOps {
   private readonly made: TensorInfo[] = [];
@@ -16,7 +28,7 @@ export class WasmOps {
   constructor(readonly backend: WasmBackend) {}
 
   run(kernelName: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
-    const kernel = getKernel(kernelName, "wasm");
+    const kernel = stockKernels.get(kernelName) ?? getKernel(kernelName, "wasm");
     if (!kernel) throw new Error(`lib/kernels/wasm_ops.ts: the wasm backend has no ${kernelName} kernel`);
     // deno-lint-ignore no-explicit-any
     const out = kernel.kernelFunc({ inputs: inputs as any, attrs, backend: this.backend }) as TensorInfo;
