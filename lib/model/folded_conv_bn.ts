@@ -1,7 +1,6 @@
 // A convolution followed by batch norm in inference mode (frozen statistics, trained scale and offset) and an
 // optional ReLU6, computed as ONE biased convolution with the batch norm folded into its kernel. Training then
-// stores one activation instead of three and skips batch norm's full-size gradient; 1x1 convolutions run as a
-// matMul, whose gradients are matMuls too.
+// stores one activation instead of three and skips batch norm's full-size gradient (Tile, reductions).
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 
@@ -20,35 +19,6 @@ export interface FoldedConvBnArgs {
   epsilon?: number;
   seed?: number;
 }
-
-/** ReLU6 whose gradient passes where 0 < y < 6 (uses the output only). */
-const relu6 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
-  const y = tf.clipByValue(x, 0, 6);
-  save([y]);
-  return {
-    value: y,
-    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) =>
-      tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(saved, 0), tf.less(saved, 6)), "float32")),
-  };
-});
-
-/**
- * a·b + bias for a [P, K], b [K, N], bias [N], with gradients from untransposed matMuls (explicit transposes of the
- * smaller operand): tfjs-wasm's matMul with a transposed operand is 5–30x slower than a plain one.
- */
-const pointwiseMatMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.fused.matMul({ a, b, bias }),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [d, x, w] = [dy, ...saved] as tf.Tensor2D[];
-      const dw = x.shape[1] <= w.shape[1] ? tf.matMul(tf.transpose(x), d) : tf.transpose(tf.matMul(tf.transpose(d), x));
-      return [tf.matMul(d, tf.transpose(w)), dw, tf.sum(d, 0)];
-    },
-  };
-});
 
 export class FoldedConvBn extends tfl.layers.Layer {
   static className = "FoldedConvBn";
@@ -120,16 +90,11 @@ export class FoldedConvBn extends tfl.layers.Layer {
       if (this.args.kind === "depthwise") {
         const filter = tf.mul(kernel, tf.reshape(scale, [1, 1, -1, 1])) as tf.Tensor4D;
         y = tf.fused.depthwiseConv2d({ x, filter, strides, pad: "same", bias: shift });
-      } else if (this.args.kernelSize === 1 && strides === 1) {
-        const [n, h, w, cin] = x.shape;
-        const filter = tf.mul(tf.reshape(kernel, [cin, -1]), scale) as tf.Tensor2D;
-        const flat = pointwiseMatMul(tf.reshape(x, [n * h * w, cin]), filter, shift);
-        y = tf.reshape(flat, [n, h, w, -1]);
       } else {
         const filter = tf.mul(kernel, scale) as tf.Tensor4D;
         y = tf.fused.conv2d({ x, filter, strides, pad: "same", bias: shift });
       }
-      return this.args.relu6 ? relu6(y) : y;
+      return this.args.relu6 ? tf.relu6(y) : y;
     });
   }
 
