@@ -98,8 +98,8 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
       : "data parallel: not run (--workers 1)",
     `PyTorch: ${torch}; same network and batch, ${c.torchThreads} threads, random weights, batch norm in eval ` +
     `mode with trainable scale/offset; run after the tfjs phases in its own process`,
-    "peak RSS: process VmHWM (tfjs, after the single-thread phase and after the data-parallel phase, workers " +
-    "included); PyTorch: ru_maxrss",
+    "peak RSS: VmHWM of the process (tfjs: after the single-thread phase, then after the data-parallel phase, " +
+    "workers included; PyTorch: its own process)",
   ];
 }
 
