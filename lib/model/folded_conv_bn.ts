@@ -20,6 +20,20 @@ export interface FoldedConvBnArgs {
   seed?: number;
 }
 
+/**
+ * ReLU6 with its gradient dy · [0 < y < 6] built from step() and arithmetic on the output y: tfjs' own Relu6
+ * gradient uses comparison ops and a bool cast, which wasm runs 3x slower.
+ */
+const relu6 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const y = tf.relu6(x);
+  save([y]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.mul(tf.step(saved), tf.step(tf.sub(6, saved)))),
+  };
+});
+
 export class FoldedConvBn extends tfl.layers.Layer {
   static className = "FoldedConvBn";
   private kernel!: tfl.LayerVariable;
@@ -94,7 +108,7 @@ export class FoldedConvBn extends tfl.layers.Layer {
         const filter = tf.mul(kernel, scale) as tf.Tensor4D;
         y = tf.fused.conv2d({ x, filter, strides, pad: "same", bias: shift });
       }
-      return this.args.relu6 ? tf.relu6(y) : y;
+      return this.args.relu6 ? relu6(y) : y;
     });
   }
 
