@@ -31,3 +31,19 @@ Deno.test("wasm BatchMatMul with transposed operands equals the cpu backend", as
     assert.ok(relativeError(wasm.values, cpu.values) <= 1e-5, label);
   }
 });
+
+Deno.test("wasm BatchMatMul of a large, wide untransposed b (rearranged product) equals the cpu backend", async () => {
+  await useWasm();
+  const call = {
+    kernel: "BatchMatMul",
+    inputs: {
+      a: [[1, 3, 40000], seeded(120000, 8)],
+      b: [[1, 40000, 60], seeded(2400000, 9)],
+    } as Record<string, [number[], Float32Array]>,
+    attrs: { transposeA: false, transposeB: false },
+  };
+  const wasm = await runOn("wasm", call);
+  const cpu = await runOn("cpu", call);
+  assert.deepEqual(wasm.shape, [1, 3, 60]);
+  assert.ok(relativeError(wasm.values, cpu.values) <= 1e-5);
+});
