@@ -1,6 +1,6 @@
 // Registers the wasm kernels training needs: the conv/depthwise gradients tfjs-wasm lacks, and faster
-// replacements for stock kernels that dominate a training step (transposed BatchMatMul, Conv2DBackpropInput,
-// Tile, leading-axis Sum/Mean). Also patches the cpu backend's ResizeBilinearGrad shape bug where present.
+// replacements for stock kernels that dominate a training step (BatchMatMul, Conv2DBackpropInput, Tile,
+// copying Identity, leading-axis Sum/Mean). Also patches the cpu backend's ResizeBilinearGrad shape bug where present.
 import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import type { BackendName } from "../backend.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
@@ -9,6 +9,7 @@ import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { fixCpuResizeBilinearGrad } from "./cpu_resize_bilinear_grad.ts";
 import { depthwiseBackpropFilterConfig } from "./depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./depthwise_backprop_input.ts";
+import { identityConfig } from "./identity.ts";
 import { reduceLeadingConfig } from "./reduce_leading.ts";
 import { tileConfig } from "./tile.ts";
 import { stockKernels } from "./wasm_ops.ts";
@@ -25,6 +26,7 @@ export const WASM_REPLACEMENTS: Record<string, (stock: KernelFunc) => KernelConf
   BatchMatMul: batchMatMulConfig,
   Conv2DBackpropInput: conv2dBackpropInputConfig,
   Tile: tileConfig,
+  Identity: () => identityConfig,
   Sum: (stock) => reduceLeadingConfig("Sum", stock),
   Mean: (stock) => reduceLeadingConfig("Mean", stock),
 };

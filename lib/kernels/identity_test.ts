@@ -1,0 +1,16 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { useWasm } from "./test_util.ts";
+
+Deno.test("wasm Identity shares the buffer, and each holder can be disposed independently", async () => {
+  await useWasm();
+  const buffers = () => tf.engine().backend.numDataIds();
+  const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+  const before = buffers();
+  const y = tf.clone(x);
+  assert.equal(buffers(), before, "clone allocated a second buffer");
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 4]);
+  y.dispose();
+  assert.equal(buffers(), before - 1);
+});
