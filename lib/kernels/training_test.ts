@@ -5,24 +5,45 @@ import { relativeError, seeded, useWasm } from "./test_util.ts";
 
 /** A MobileNetV2-shaped toy (bias-free convs before batch norm, as there), bilinear upsampling, per-pixel classes. */
 function smallConvNet(): tfl.LayersModel {
+  let seed = 1;
+  const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
   const input = tfl.input({ shape: [15, 17, 3] });
   const bnRelu = (t: tfl.SymbolicTensor) =>
     tfl.layers.reLU({ maxValue: 6 }).apply(tfl.layers.batchNormalization().apply(t)) as tfl.SymbolicTensor;
   let t = bnRelu(
-    tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: "same", useBias: false }).apply(
+    tfl.layers.conv2d({
+      kernelInitializer: init(),
+      filters: 8,
+      kernelSize: 3,
+      strides: 2,
+      padding: "same",
+      useBias: false,
+    }).apply(
       input,
     ) as tfl.SymbolicTensor,
   );
   t = bnRelu(
-    tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: "same", useBias: false }).apply(t) as tfl.SymbolicTensor,
-  );
-  t = bnRelu(tfl.layers.conv2d({ filters: 12, kernelSize: 1, useBias: false }).apply(t) as tfl.SymbolicTensor);
-  t = bnRelu(
-    tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: "valid", useBias: false }).apply(
+    tfl.layers.depthwiseConv2d({ depthwiseInitializer: init(), kernelSize: 3, padding: "same", useBias: false }).apply(
       t,
     ) as tfl.SymbolicTensor,
   );
-  t = tfl.layers.conv2d({ filters: 4, kernelSize: 1 }).apply(t) as tfl.SymbolicTensor;
+  t = bnRelu(
+    tfl.layers.conv2d({ kernelInitializer: init(), filters: 12, kernelSize: 1, useBias: false }).apply(
+      t,
+    ) as tfl.SymbolicTensor,
+  );
+  t = bnRelu(
+    tfl.layers.depthwiseConv2d({
+      depthwiseInitializer: init(),
+      kernelSize: 3,
+      strides: 2,
+      padding: "valid",
+      useBias: false,
+    }).apply(
+      t,
+    ) as tfl.SymbolicTensor,
+  );
+  t = tfl.layers.conv2d({ kernelInitializer: init(), filters: 4, kernelSize: 1 }).apply(t) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: t });
 }
 
@@ -75,10 +96,12 @@ Deno.test("small conv net trains on wasm: Adam lowers the loss and no tensor lea
   };
   const first = step();
   const tensors = tf.memory().numTensors;
+  const buffers = tf.engine().backend.numDataIds();
   let last = first;
   for (let i = 0; i < 20; i++) {
     last = step();
     assert.equal(tf.memory().numTensors, tensors, `tensor count grew at step ${i + 2}`);
+    assert.equal(tf.engine().backend.numDataIds(), buffers, `wasm buffer count grew at step ${i + 2}`);
   }
   assert.ok(last < first * 0.9, `loss went from ${first} to ${last}`);
   tf.dispose([x, labels]);
