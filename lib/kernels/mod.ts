@@ -1,6 +1,6 @@
 // Registers the wasm kernels training needs: the conv/depthwise gradients tfjs-wasm lacks, and faster
-// replacements for stock kernels that dominate a training step (BatchMatMul, Conv2DBackpropInput, Tile,
-// copying Identity, leading-axis Sum/Mean). Also patches the cpu backend's ResizeBilinearGrad shape bug where present.
+// replacements for stock kernels that dominate a training step (BatchMatMul, Conv2DBackpropInput, Slice,
+// Tile, copying Identity, leading-axis Sum/Mean). Also patches the cpu backend's ResizeBilinearGrad shape bug where present.
 import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import type { BackendName } from "../backend.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
@@ -11,6 +11,7 @@ import { depthwiseBackpropFilterConfig } from "./depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./depthwise_backprop_input.ts";
 import { identityConfig } from "./identity.ts";
 import { reduceLeadingConfig } from "./reduce_leading.ts";
+import { sliceConfig } from "./slice.ts";
 import { tileConfig } from "./tile.ts";
 import { stockKernels } from "./wasm_ops.ts";
 
@@ -21,15 +22,23 @@ export const WASM_MISSING_KERNELS: KernelConfig[] = [
   depthwiseBackpropInputConfig,
 ];
 
-/** Replacements, each given the stock kernel to fall back on for cases it does not speed up. */
-export const WASM_REPLACEMENTS: Record<string, (stock: KernelFunc) => KernelConfig> = {
-  BatchMatMul: batchMatMulConfig,
-  Conv2DBackpropInput: conv2dBackpropInputConfig,
-  Tile: tileConfig,
-  Identity: () => identityConfig,
-  Sum: (stock) => reduceLeadingConfig("Sum", stock),
-  Mean: (stock) => reduceLeadingConfig("Mean", stock),
+/**
+ * Replacements, each given the stock kernel to fall back on for cases it does not speed up. Those built from
+ * other kernels (`composite`) make composites call the stock kernel of their name, so none calls itself; the
+ * others (plain heap copies) serve composites too.
+ */
+export const WASM_REPLACEMENTS: Record<string, { make: (stock: KernelFunc) => KernelConfig; composite: boolean }> = {
+  BatchMatMul: { make: batchMatMulConfig, composite: true },
+  Conv2DBackpropInput: { make: conv2dBackpropInputConfig, composite: true },
+  Sum: { make: (stock) => reduceLeadingConfig("Sum", stock), composite: true },
+  Mean: { make: (stock) => reduceLeadingConfig("Mean", stock), composite: true },
+  Tile: { make: tileConfig, composite: false },
+  Slice: { make: sliceConfig, composite: false },
+  Identity: { make: () => identityConfig, composite: false },
 };
+
+/** Every stock kernel we displaced, for restoreStockWasmKernels. */
+const displaced = new Map<string, KernelConfig>();
 
 function replace(config: KernelConfig): void {
   if (getKernel(config.kernelName, "wasm")) unregisterKernel(config.kernelName, "wasm");
@@ -40,20 +49,21 @@ function replace(config: KernelConfig): void {
 export function registerWasmTrainingKernels(options: { replacements?: boolean } = {}): void {
   WASM_MISSING_KERNELS.forEach(replace);
   if (options.replacements === false) return;
-  for (const [name, make] of Object.entries(WASM_REPLACEMENTS)) {
-    if (!stockKernels.has(name)) {
+  for (const [name, { make, composite }] of Object.entries(WASM_REPLACEMENTS)) {
+    if (!displaced.has(name)) {
       const stock = getKernel(name, "wasm");
       if (!stock) throw new Error(`lib/kernels/mod.ts: the wasm backend has no stock ${name} kernel to replace`);
-      stockKernels.set(name, stock);
+      displaced.set(name, stock);
+      if (composite) stockKernels.set(name, stock);
     }
-    const stock = stockKernels.get(name)!;
+    const stock = displaced.get(name)!;
     replace({ ...make(stock.kernelFunc), setupFunc: stock.setupFunc });
   }
 }
 
 /** Puts the stock wasm kernels back (tests use it to compare ours against them). */
 export function restoreStockWasmKernels(): void {
-  for (const stock of stockKernels.values()) replace(stock);
+  for (const stock of displaced.values()) replace(stock);
 }
 
 /** Called by initBackend once a backend has started. */

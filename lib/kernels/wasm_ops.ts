@@ -22,8 +22,8 @@ export interface WasmBackend extends KernelBackend {
 export type Pads = [number, number][];
 
 /**
- * The stock wasm kernels our replacements displaced (filled by mod.ts before replacing). Composites run these,
- * so a replacement never calls itself.
+ * Stock wasm kernels displaced by replacements that are themselves composites (filled by mod.ts). Composites
+ * run these, so a replacement never calls itself.
  */
 export const stockKernels = new Map<string, KernelConfig>();
 
