@@ -1,6 +1,9 @@
 // Panoptic-DeepLab on a MobileNetV2 encoder (tfjs-layers): a light ASPP on the stride-16 features, a semantic
 // decoder and a separate, lighter instance decoder that fuse the stride-8 and stride-4 features, and three heads
 // (semantic logits, centre heatmap, centre offsets) upsampled from stride 4 to the input size.
+// Batch norm is frozen: the encoder's statistics are folded into its convolutions (as detectron2 freezes them for
+// small batches) and the decoder uses biased convolutions without batch norm, so training and inference compute
+// the same function whatever the batch size or the number of data-parallel workers.
 import * as tfl from "@tensorflow/tfjs-layers";
 import { buildBackbone } from "./backbone.ts";
 
@@ -39,32 +42,19 @@ export const SIZE_MULTIPLE = 16;
 
 type S = tfl.SymbolicTensor;
 
-function convBnRelu(x: S, name: string, filters: number, kernel = 1, dilation = 1): S {
-  const conv = tfl.layers.conv2d({
-    name: `${name}_conv`,
-    filters,
-    kernelSize: kernel,
-    dilationRate: dilation,
-    padding: "same",
-    useBias: false,
-  }).apply(x) as S;
-  return relu(batchNorm(conv, name), name);
+function convRelu(x: S, name: string, filters: number): S {
+  return tfl.layers.conv2d({ name, filters, kernelSize: 1, activation: "relu" }).apply(x) as S;
 }
 
-/** Depthwise 3x3 + BN + ReLU, then pointwise 1x1 + BN + ReLU (deeplab2's "depthwise separable" conv). */
+/** Depthwise 3x3 + ReLU, then pointwise 1x1 + ReLU (deeplab2's "depthwise separable" conv, without batch norm). */
 function separable(x: S, name: string, filters: number, dilation = 1): S {
   const dw = tfl.layers.depthwiseConv2d({
     name: `${name}_dw`,
     kernelSize: 3,
     dilationRate: dilation,
     padding: "same",
-    useBias: false,
   }).apply(x) as S;
-  return convBnRelu(relu(batchNorm(dw, `${name}_dw`), `${name}_dw`), `${name}_pw`, filters);
-}
-
-function batchNorm(x: S, name: string): S {
-  return tfl.layers.batchNormalization({ name: `${name}_bn`, momentum: 0.99, epsilon: 1e-3 }).apply(x) as S;
+  return convRelu(relu(dw, `${name}_dw`), `${name}_pw`, filters);
 }
 
 function relu(x: S, name: string): S {
@@ -77,11 +67,11 @@ function upsample(x: S, name: string, factor: number): S {
 
 function aspp(x: S, c: PanopticDeepLabConfig): S {
   const branches = [
-    convBnRelu(x, "aspp_1x1", c.decoderChannels),
+    convRelu(x, "aspp_1x1", c.decoderChannels),
     ...c.asppRates.map((r) => separable(x, `aspp_rate${r}`, c.decoderChannels, r)),
   ];
   const merged = tfl.layers.concatenate({ name: "aspp_concat" }).apply(branches) as S;
-  return convBnRelu(merged, "aspp_project", c.decoderChannels);
+  return convRelu(merged, "aspp_project", c.decoderChannels);
 }
 
 /** Upsamples `x` to stride 8 and 4, each time concatenating a 1x1 projection of the encoder feature. */
@@ -89,7 +79,7 @@ function decoder(prefix: string, x: S, s8: S, s4: S, channels: number, lowLevel:
   let y = x;
   for (const [i, feature] of [s8, s4].entries()) {
     const stride = i === 0 ? 8 : 4;
-    const projected = convBnRelu(feature, `${prefix}_proj_s${stride}`, lowLevel[i]);
+    const projected = convRelu(feature, `${prefix}_proj_s${stride}`, lowLevel[i]);
     const up = upsample(y, `${prefix}_up_s${stride}`, 2);
     y = tfl.layers.concatenate({ name: `${prefix}_concat_s${stride}` }).apply([up, projected]) as S;
     y = separable(y, `${prefix}_fuse_s${stride}`, channels);
@@ -118,7 +108,12 @@ export async function buildPanopticDeepLab(
       throw new Error(`model input size ${inputSize.join("x")} must be a multiple of ${SIZE_MULTIPLE}`);
     }
   }
-  const encoder = await buildBackbone({ pretrained: c.pretrained, strides: [4, 8, 16], inputSize });
+  const encoder = await buildBackbone({
+    pretrained: c.pretrained,
+    strides: [4, 8, 16],
+    inputSize,
+    batchNorm: "folded",
+  });
   const input = tfl.input({ name: "image", shape: [inputSize[0], inputSize[1], 3] });
   const [s4, s8, s16] = encoder.apply(input) as S[];
   const context = aspp(s16, c);

@@ -25,9 +25,10 @@ Deno.test("summary counts every parameter and the convolutions' FLOPs; all weigh
   const s = summarizeModel(model);
   assert.equal(s.params, model.countParams());
   assert.equal(s.layers.reduce((a, l) => a + l.params, 0), s.params);
-  // Non-trainable = the BN moving statistics (2 per BN channel); everything else trains.
-  const bnStats = s.layers.filter((l) => l.type === "BatchNormalization").reduce((a, l) => a + l.params / 2, 0);
-  assert.equal(s.trainableParams, s.params - bnStats);
+  // Non-trainable = the encoder's frozen batch-norm statistics (mean and variance per folded channel).
+  const frozen = model.nonTrainableWeights.reduce((a, w) => a + w.shape.reduce((x, y) => x! * y!, 1)!, 0);
+  assert.ok(frozen > 0);
+  assert.equal(s.trainableParams, s.params - frozen);
   const logits = s.layers.find((l) => l.name === "semantic_logits")!;
   // 1x1 conv from 128 channels to 7 classes at stride 4 of 64x128: 2 * 16*32*7*128 FLOPs.
   assert.equal(logits.flops, 2 * 16 * 32 * 7 * 128);

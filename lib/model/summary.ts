@@ -28,15 +28,29 @@ function shapeOf(layer: Layer): number[] {
   return (Array.isArray(shape[0]) ? shape[0] : shape) as number[];
 }
 
+/** "conv" / "depthwise" for convolution layers (Keras' and the encoder's FoldedConvBn), else null. */
+function convKind(layer: Layer): "conv" | "depthwise" | null {
+  switch (layer.getClassName()) {
+    case "Conv2D":
+      return "conv";
+    case "DepthwiseConv2D":
+      return "depthwise";
+    case "FoldedConvBn":
+      return (layer as unknown as { args: { kind: "conv" | "depthwise" } }).args.kind;
+    default:
+      return null;
+  }
+}
+
 function convFlops(layer: Layer): number {
-  const type = layer.getClassName();
-  if (type !== "Conv2D" && type !== "DepthwiseConv2D") return 0;
+  const kind = convKind(layer);
+  if (!kind) return 0;
   const [, h, w, cout] = shapeOf(layer);
-  // Kernel shape: [kh, kw, cin, cout] (Conv2D) or [kh, kw, cin, multiplier] (DepthwiseConv2D).
-  const [kh, kw, cin] = layer.getWeights()[0].shape as [number, number, number, number];
   if (h === null || w === null) throw new Error(`layer ${layer.name} has no fixed output size; build with inputSize`);
-  const macsPerOutput = type === "Conv2D" ? kh * kw * cin : kh * kw;
-  return 2 * h * w * cout * macsPerOutput;
+  // Kernel shape: [kh, kw, cin, cout] (conv) or [kh, kw, cin, multiplier] (depthwise).
+  const kernel = layer.weights.find((v) => /kernel$/.test(v.originalName))!;
+  const [kh, kw, cin] = kernel.shape as number[];
+  return 2 * h * w * cout * (kind === "conv" ? kh * kw * cin : kh * kw);
 }
 
 /** Summarises `model` (built with a fixed input size). */

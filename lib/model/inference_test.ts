@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { initBackend } from "../backend.ts";
+import { panopticFromModelHeads, predictHeads } from "./inference.ts";
+
+await initBackend({ force: "wasm", log: () => {} });
+
+/** A stand-in with the real model's output contract: constant logits, centre = 0.5, offsets = (dy, dx) = (2, -4). */
+function constantHeads(): tfl.LayersModel {
+  const input = tfl.input({ shape: [null, null, 3] });
+  const zeros = tfl.layers.conv2d({ filters: 4, kernelSize: 1, kernelInitializer: "zeros", useBias: false })
+    .apply(input) as tfl.SymbolicTensor;
+  const withBias = (filters: number, bias: number[]) =>
+    tfl.layers.conv2d({
+      filters,
+      kernelSize: 1,
+      kernelInitializer: "zeros",
+      biasInitializer: tfl.initializers.constant({ value: 0 }),
+      weights: [tf.zeros([1, 1, 4, filters]), tf.tensor1d(bias)],
+    }).apply(zeros) as tfl.SymbolicTensor;
+  return tfl.model({
+    inputs: input,
+    outputs: [withBias(3, [0, 2, 0]), withBias(1, [0.5]), withBias(2, [2, -4])],
+  });
+}
+
+Deno.test("heads come back at the frame's size for sizes that are not multiples of 16", () => {
+  const model = constantHeads();
+  const before = tf.memory().numTensors;
+  const heads = predictHeads(model, new Uint8Array(37 * 70 * 3).fill(128), 37, 70);
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual([heads.height, heads.width, heads.numClasses], [37, 70, 3]);
+  assert.equal(heads.probabilities.length, 37 * 70 * 3);
+  const p = Array.from(heads.probabilities.slice(0, 3));
+  const e = [1, Math.exp(2), 1].map((v) => v / (2 + Math.exp(2)));
+  p.forEach((v, i) => assert.ok(Math.abs(v - e[i]) < 1e-5));
+  assert.ok(heads.center.every((v) => Math.abs(v - 0.5) < 1e-6));
+  assert.ok(Math.abs(heads.offsets[0] - 2) < 1e-5 && Math.abs(heads.offsets[1] + 4) < 1e-5);
+});
+
+Deno.test("at scale 0.5 offsets are converted back to frame pixels", () => {
+  const heads = predictHeads(constantHeads(), new Uint8Array(64 * 96 * 3), 64, 96, { scale: 0.5 });
+  assert.equal(heads.offsets.length, 64 * 96 * 2);
+  assert.ok(Math.abs(heads.offsets[2 * 500] - 4) < 1e-4 && Math.abs(heads.offsets[2 * 500 + 1] + 8) < 1e-4);
+});
+
+Deno.test("post-processing of constant heads gives one stuff class everywhere", () => {
+  const heads = predictHeads(constantHeads(), new Uint8Array(32 * 48 * 3), 32, 48);
+  const pred = panopticFromModelHeads(heads, { thingClasses: [2] });
+  assert.ok(pred.semantic.every((c) => c === 1));
+  assert.ok(pred.panoptic.every((v) => v === 1000));
+  assert.equal(pred.instances.length, 0);
+});
