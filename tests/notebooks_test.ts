@@ -25,7 +25,7 @@ const KERNEL_METADATA = {
 /** Text each notebook's outputs must contain, beyond running without error. */
 const EXPECTED_OUTPUT: Record<string, RegExp[]> = {
   "report.ipynb": [/tfjs backend/, /acdc_train/, /1242x375/],
-  "01-data.ipynb": [/agree on every class/, /images\/s/, /image\/png/],
+  "01-data.ipynb": [/agree on every class/, /images\/s/, /image\/png/, /Against true instances/, /Coverage on KITTI/],
 };
 
 for (const notebook of reportNotebooks(PROJECT_ROOT)) {

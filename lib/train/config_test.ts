@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { DEFAULT_TRAIN_CONFIG, loadConfig } from "./config.ts";
+
+function file(content: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), "cfg-")), "c.json");
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+
+Deno.test("a partial config overrides only what it names", () => {
+  const c = loadConfig(
+    file({ name: "short", steps: 20, warmupSteps: 5, validation: { everySteps: 10 }, augment: null }),
+  );
+  assert.equal(c.name, "short");
+  assert.equal(c.steps, 20);
+  assert.equal(c.validation.everySteps, 10);
+  assert.equal(c.validation.scale, DEFAULT_TRAIN_CONFIG.validation.scale);
+  assert.equal(c.augment, null);
+  assert.deepEqual(c.crop, DEFAULT_TRAIN_CONFIG.crop);
+});
+
+Deno.test("unknown keys, wrong types and bad values are errors naming the file and the key", () => {
+  const bad = file({ validation: { evrySteps: 3 } });
+  assert.throws(() => loadConfig(bad), new RegExp(`${bad}: validation has an unknown key "evrySteps"`));
+  assert.throws(() => loadConfig(file({ steps: "10" })), /steps must be a number/);
+  assert.throws(() => loadConfig(file({ crop: [250, 512] })), /crop 250x512 must be multiples of 16/);
+  assert.throws(() => loadConfig(file({ crop: [256] })), /crop must be an array of 2/);
+  assert.throws(() => loadConfig(file("{ not json")), /cannot read the config/);
+});
+
+Deno.test("every committed config in configs/ loads", () => {
+  const dir = new URL("../../configs/", import.meta.url).pathname;
+  const names = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".json")).map((e) => e.name);
+  assert.ok(names.includes("default.json"));
+  for (const name of names) assert.equal(loadConfig(join(dir, name)).name, name.replace(/\.json$/, ""));
+});
