@@ -15,16 +15,30 @@ export interface Timing {
 /** Runs `fn` `warmup` times untimed, then `repeats` times timed; reports the median and every run. */
 export async function timeRuns(fn: () => unknown, warmup: number, repeats: number): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn();
-  const runsMs: number[] = [];
-  const cpuStart = cpuUsage();
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await fn();
-    runsMs.push(performance.now() - start);
+  return (await interleavedRuns([fn], repeats))[0];
+}
+
+/**
+ * Times several functions in turn (f0, f1, ..., f0, f1, ...) `repeats` times each, so that a load that drifts
+ * over the run (a shared machine) affects all of them alike. No warm-up.
+ */
+export async function interleavedRuns(fns: (() => unknown)[], repeats: number): Promise<Timing[]> {
+  const wall = fns.map(() => [] as number[]);
+  const cpuMs = fns.map(() => 0);
+  for (let r = 0; r < repeats; r++) {
+    for (const [i, fn] of fns.entries()) {
+      const cpuStart = cpuUsage();
+      const start = performance.now();
+      await fn();
+      wall[i].push(performance.now() - start);
+      const cpu = cpuUsage(cpuStart);
+      cpuMs[i] += (cpu.user + cpu.system) / 1000;
+    }
   }
-  const cpu = cpuUsage(cpuStart);
-  const wall = runsMs.reduce((a, b) => a + b, 0);
-  return { medianMs: median(runsMs), runsMs, coresUsed: wall > 0 ? (cpu.user + cpu.system) / 1000 / wall : 0 };
+  return wall.map((runsMs, i) => {
+    const total = runsMs.reduce((a, b) => a + b, 0);
+    return { medianMs: median(runsMs), runsMs, coresUsed: total > 0 ? cpuMs[i] / total : 0 };
+  });
 }
 
 export function median(values: number[]): number {

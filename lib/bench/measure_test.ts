@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { median, peakRssMb, timeRuns } from "./measure.ts";
+import { interleavedRuns, median, peakRssMb, timeRuns } from "./measure.ts";
 
 Deno.test("median handles odd and even counts without reordering its input", () => {
   const xs = [5, 1, 3];
@@ -39,4 +39,18 @@ Deno.test("timeRuns sees one busy thread as about one core", async () => {
 Deno.test("peakRssMb is at least the current resident size", () => {
   const current = Deno.memoryUsage().rss / 1024 / 1024;
   assert.ok(peakRssMb() >= current * 0.99);
+});
+
+Deno.test("interleavedRuns alternates the functions and times each separately", async () => {
+  const order: string[] = [];
+  const [a, b] = await interleavedRuns([
+    () => order.push("a"),
+    async () => {
+      order.push("b");
+      await new Promise((r) => setTimeout(r, 10));
+    },
+  ], 2);
+  assert.deepEqual(order, ["a", "b", "a", "b"]);
+  assert.equal(a.runsMs.length, 2);
+  assert.ok(b.medianMs >= 9 && a.medianMs < b.medianMs, `${a.medianMs} vs ${b.medianMs}`);
 });

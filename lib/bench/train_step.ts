@@ -9,7 +9,7 @@ import { LocalTrainer, toTensor } from "../train/local_trainer.ts";
 import { randomSegmentationBatch } from "../train/random_batch.ts";
 import { loadTask, type TaskSpec } from "../train/train_task.ts";
 import type { LightSegmenterOptions } from "./light_segmenter.ts";
-import { peakRssMb, timeRuns, type Timing } from "./measure.ts";
+import { interleavedRuns, peakRssMb, timeRuns, type Timing } from "./measure.ts";
 import { type BenchResult, type BenchSection, type FlagValues, intFlag } from "./section.ts";
 import { DEFAULT_TORCH_PYTHON, runTorchPeer, type TorchPeerResult, torchVersion } from "./torch_peer.ts";
 
@@ -88,7 +88,8 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
     `input: batch ${c.batch} of ${c.height}x${c.width} RGB in [-1, 1], seeded random images and labels`,
     `tfjs ${backend} backend, one thread; forward = predict + read back; step = forward + backward + Adam ` +
     `(micro-batches of ${Math.min(c.microBatch, c.batch)} images whose gradients add up before one Adam step)`,
-    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; images/s = batch / median step; ` +
+    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; the single-thread and ` +
+    `data-parallel steps are timed alternately (one of each per round); images/s = batch / median step; ` +
     "cores used = process CPU time / wall time over the timed steps (below 1 per busy thread = other processes " +
     "took the cores: the machine is shared)",
     c.workers >= 2
@@ -98,16 +99,21 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
       : "data parallel: not run (--workers 1)",
     `PyTorch: ${torch}; same network and batch, ${c.torchThreads} threads, random weights, batch norm in eval ` +
     `mode with trainable scale/offset; run after the tfjs phases in its own process`,
-    "peak RSS: VmHWM of the process (tfjs: after the single-thread phase, then after the data-parallel phase, " +
-    "workers included; PyTorch: its own process)",
+    "peak RSS: VmHWM of the process (tfjs 1 thread: before the workers start; tfjs workers: the whole process, " +
+    "main thread included; PyTorch: its own process)",
   ];
 }
 
-async function measureTfjs(spec: TaskSpec, c: TrainStepConfig): Promise<{ figures: TfjsStepFigures; params: number }> {
+/**
+ * Times the forward pass, then the single-thread step and (with ≥ 2 workers) the data-parallel step, warmed up,
+ * then alternating one timed step of each so that both see the same machine load.
+ */
+async function measureTfjs(spec: TaskSpec, c: TrainStepConfig) {
   const task = await loadTask(spec);
-  const trainer = new LocalTrainer(task, { learningRate: c.learningRate }, c.microBatch);
+  const single = new LocalTrainer(task, { learningRate: c.learningRate }, c.microBatch);
   const batch = randomSegmentationBatch(1, [c.batch, c.height, c.width], c.classes);
   const images = toTensor(batch.images);
+  let parallel: DataParallelTrainer | undefined;
   try {
     const forward = await timeRuns(
       () => {
@@ -118,46 +124,45 @@ async function measureTfjs(spec: TaskSpec, c: TrainStepConfig): Promise<{ figure
       c.warmup,
       c.steps,
     );
+    await timeRuns(() => single.step(batch), c.warmup, 0);
+    const singlePeakRssMb = peakRssMb();
     const tensorsAfterStep: number[] = [];
-    await timeRuns(() => trainer.step(batch), c.warmup, 0);
-    const step = await timeRuns(
-      async () => {
-        await trainer.step(batch);
-        tensorsAfterStep.push(tf.memory().numTensors);
-      },
-      0,
-      c.steps,
-    );
-    const figures = {
+    const singleStep = async () => {
+      await single.step(batch);
+      tensorsAfterStep.push(tf.memory().numTensors);
+    };
+    let timings: Timing[];
+    if (c.workers >= 2) {
+      parallel = await DataParallelTrainer.create(spec, { learningRate: c.learningRate }, c.workers);
+      const trainer = parallel;
+      await timeRuns(() => trainer.step(batch), c.warmup, 0);
+      timings = await interleavedRuns([singleStep, () => trainer.step(batch)], c.steps);
+    } else {
+      timings = await interleavedRuns([singleStep], c.steps);
+    }
+    const imagesPerSecond = (t: Timing) => c.batch / (t.medianMs / 1000);
+    const tfjs: TfjsStepFigures = {
       forward,
-      step,
-      imagesPerSecond: c.batch / (step.medianMs / 1000),
-      peakRssMb: peakRssMb(),
+      step: timings[0],
+      imagesPerSecond: imagesPerSecond(timings[0]),
+      peakRssMb: singlePeakRssMb,
       tensorsAfterStep,
     };
+    const dataParallel: TrainStepData["dataParallel"] = timings[1]
+      ? {
+        workers: c.workers,
+        step: timings[1],
+        imagesPerSecond: imagesPerSecond(timings[1]),
+        peakRssMb: peakRssMb(),
+        speedup: imagesPerSecond(timings[1]) / tfjs.imagesPerSecond,
+      }
+      : null;
     const params = task.model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a! * b!, 1)!, 0);
-    return { figures, params };
+    return { tfjs, dataParallel, params };
   } finally {
     images.dispose();
-    await trainer.dispose();
-  }
-}
-
-async function measureDataParallel(spec: TaskSpec, c: TrainStepConfig, single: TfjsStepFigures) {
-  const trainer = await DataParallelTrainer.create(spec, { learningRate: c.learningRate }, c.workers);
-  try {
-    const batch = randomSegmentationBatch(1, [c.batch, c.height, c.width], c.classes);
-    const step = await timeRuns(() => trainer.step(batch), c.warmup, c.steps);
-    const imagesPerSecond = c.batch / (step.medianMs / 1000);
-    return {
-      workers: c.workers,
-      step,
-      imagesPerSecond,
-      peakRssMb: peakRssMb(),
-      speedup: imagesPerSecond / single.imagesPerSecond,
-    };
-  } finally {
-    await trainer.dispose();
+    await single.dispose();
+    await parallel?.dispose();
   }
 }
 
@@ -170,13 +175,9 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
     exportName: "createLightSegmenterTask",
     options,
   };
-  log(`train-step: tfjs ${backend}, one thread, batch ${c.batch} of ${c.height}x${c.width}`);
-  const { figures: tfjs, params } = await measureTfjs(spec, c);
-  let dataParallel: TrainStepData["dataParallel"] = null;
-  if (c.workers >= 2) {
-    log(`train-step: tfjs ${backend}, ${c.workers} data-parallel workers`);
-    dataParallel = await measureDataParallel(spec, c, tfjs);
-  }
+  const parallelText = c.workers >= 2 ? ` and over ${c.workers} data-parallel workers` : "";
+  log(`train-step: tfjs ${backend}, one thread${parallelText}, batch ${c.batch} of ${c.height}x${c.width}`);
+  const { tfjs, dataParallel, params } = await measureTfjs(spec, c);
   let torch: TrainStepData["torch"] = { skipped: "--torch off" };
   let torchLabel = "not run (--torch off)";
   if (c.torch === "auto") {
