@@ -28,7 +28,10 @@ Deno.test("deno task bench at a tiny size writes a train-step record with tfjs, 
     }).output();
     const stdout = new TextDecoder().decode(run.stdout);
     assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
-    assert.match(stdout, /\| setting \| forward ms \| train step ms \| images\/s \| cores used \(step\) \| peak RSS MB \|/);
+    assert.match(
+      stdout,
+      /\| setting \| forward ms \| train step ms \| images\/s \| cores used \(step\) \| peak RSS MB \|/,
+    );
     assert.match(stdout, /Methodology:\n- network: MobileNetV2/);
     const files = readdirSync(out);
     assert.equal(files.length, 1);
