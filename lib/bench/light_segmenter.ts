@@ -45,8 +45,9 @@ export async function createLightSegmenterTask(options: LightSegmenterOptions): 
   const model = await buildLightSegmenter(options);
   return {
     model,
-    lossSum: (images: tf.Tensor4D, targets: Record<string, tf.Tensor>) =>
-      softmaxCrossEntropySum(model.apply(images, { training: false }) as tf.Tensor4D, targets.semantic),
+    lossSums: (images: tf.Tensor4D, targets: Record<string, tf.Tensor>) => ({
+      total: softmaxCrossEntropySum(model.apply(images, { training: false }) as tf.Tensor4D, targets.semantic),
+    }),
     lossCount: (batch: ArrayBatch) => countLabelled(batch.targets.semantic.data, options.classes),
   };
 }

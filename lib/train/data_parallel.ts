@@ -3,7 +3,17 @@
 // count, and every worker applies the same averaged gradients with its own Adam, so replicas stay bit-identical.
 import { currentBackend } from "../backend.ts";
 import { LocalTrainer } from "./local_trainer.ts";
-import { type AdamConfig, type ArrayBatch, loadTask, shardBatch, type TaskSpec, type Trainer } from "./train_task.ts";
+import {
+  type AdamConfig,
+  type ArrayBatch,
+  loadTask,
+  shardBatch,
+  type StepOptions,
+  type StepResult,
+  type TaskSpec,
+  type Trainer,
+  type TrainState,
+} from "./train_task.ts";
 import type { WorkerReply, WorkerRequest } from "./data_parallel_worker.ts";
 
 /** A worker with a request/reply queue (a worker answers its requests in order). */
@@ -55,8 +65,8 @@ export class DataParallelTrainer implements Trainer {
     return trainer;
   }
 
-  /** The batch's mean loss and its gradients (trainable weights' order), averaged over the workers' shards. */
-  async gradients(batch: ArrayBatch): Promise<{ loss: number; grads: Float32Array[] }> {
+  /** The batch's mean loss terms and its gradients (trainable weights' order), averaged over the workers' shards. */
+  async gradients(batch: ArrayBatch): Promise<{ terms: Record<string, number>; grads: Float32Array[] }> {
     const shards = shardBatch(batch, this.replicas.length);
     const replies = await Promise.all(shards.map((shard, i) => {
       const transfer = [shard.images.data.buffer, ...Object.values(shard.targets).map((t) => t.data.buffer)];
@@ -66,14 +76,28 @@ export class DataParallelTrainer implements Trainer {
     const grads = replies[0].grads;
     for (const r of replies.slice(1)) r.grads.forEach((g, k) => addInto(grads[k], g));
     for (const g of grads) scaleInto(g, 1 / count);
-    return { loss: replies.reduce((s, r) => s + r.lossSum, 0) / count, grads };
+    const terms: Record<string, number> = {};
+    for (const r of replies) for (const [k, v] of Object.entries(r.sums)) terms[k] = (terms[k] ?? 0) + v / count;
+    return { terms, grads };
   }
 
-  async step(batch: ArrayBatch): Promise<number> {
-    const { loss, grads } = await this.gradients(batch);
+  async step(batch: ArrayBatch, options: StepOptions = {}): Promise<StepResult> {
+    const { terms, grads } = await this.gradients(batch);
     // Everyone gets the same arrays (structured-cloned), so every Adam update is the same.
-    await Promise.all(this.replicas.map((r) => r.call({ type: "apply", grads })));
-    return loss;
+    const replies = await Promise.all(this.replicas.map((r) => r.call({ type: "apply", grads, options })));
+    return { terms, gradNorm: (replies[0] as Extract<WorkerReply, { type: "applied" }>).gradNorm };
+  }
+
+  /** Replica 0 writes the checkpoint (all replicas hold the same weights and optimizer state). */
+  async save(dir: string, state: TrainState, keep: number): Promise<string> {
+    return (await this.replicas[0].call({ type: "save", dir, state, keep }) as Extract<WorkerReply, { type: "saved" }>)
+      .path;
+  }
+
+  /** Every replica loads the same checkpoint. */
+  async restore(dir: string): Promise<TrainState | null> {
+    const replies = await Promise.all(this.replicas.map((r) => r.call({ type: "restore", dir })));
+    return (replies[0] as Extract<WorkerReply, { type: "restored" }>).state;
   }
 
   /** Replica 0's weights (all replicas hold the same ones). */
@@ -105,8 +129,13 @@ function scaleInto(target: Float32Array, factor: number): void {
   for (let i = 0; i < target.length; i++) target[i] *= factor;
 }
 
-/** workers ≤ 1: train in this thread; otherwise over that many workers. */
-export async function createTrainer(spec: TaskSpec, adam: AdamConfig, workers: number): Promise<Trainer> {
-  if (workers <= 1) return new LocalTrainer(await loadTask(spec), adam);
+/** workers ≤ 1: train in this thread (in micro-batches of `microBatch` images); otherwise over that many workers. */
+export async function createTrainer(
+  spec: TaskSpec,
+  adam: AdamConfig,
+  workers: number,
+  microBatch = Infinity,
+): Promise<Trainer> {
+  if (workers <= 1) return new LocalTrainer(await loadTask(spec), adam, microBatch);
   return await DataParallelTrainer.create(spec, adam, workers);
 }

@@ -3,23 +3,46 @@
 /// <reference lib="deno.worker" />
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend.ts";
-import { applyGradients, createAdam, lossAndGradients, readWeights, writeWeights } from "./local_trainer.ts";
-import { type AdamConfig, type ArrayBatch, loadTask, type TaskSpec, type TrainTask } from "./train_task.ts";
+import {
+  applyGradients,
+  createAdam,
+  lossAndGradients,
+  readScalars,
+  readWeights,
+  restoreTrainer,
+  saveTrainer,
+  writeWeights,
+} from "./local_trainer.ts";
+import {
+  type AdamConfig,
+  type ArrayBatch,
+  loadTask,
+  type StepOptions,
+  type TaskSpec,
+  type TrainState,
+  type TrainTask,
+} from "./train_task.ts";
 
 export type WorkerRequest =
   | { type: "init"; spec: TaskSpec; adam: AdamConfig; backend: string }
   | { type: "gradients"; shard: ArrayBatch }
-  | { type: "apply"; grads: Float32Array[] }
+  | { type: "apply"; grads: Float32Array[]; options: StepOptions }
+  | { type: "save"; dir: string; state: TrainState; keep: number }
+  | { type: "restore"; dir: string }
   | { type: "getWeights" }
   | { type: "setWeights"; weights: Float32Array[] };
 
 export type WorkerReply =
   | { type: "ok" }
-  | { type: "gradients"; lossSum: number; count: number; grads: Float32Array[] }
+  | { type: "gradients"; sums: Record<string, number>; count: number; grads: Float32Array[] }
+  | { type: "applied"; gradNorm: number }
+  | { type: "saved"; path: string }
+  | { type: "restored"; state: TrainState | null }
   | { type: "weights"; weights: Float32Array[] }
   | { type: "error"; message: string };
 
 let task: TrainTask;
+let adam: AdamConfig;
 let optimizer: tf.Optimizer;
 
 function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> | {
@@ -31,27 +54,37 @@ function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: Ar
       return (async () => {
         await initBackend({ force: msg.backend, log: () => {} });
         task = await loadTask(msg.spec);
-        optimizer = createAdam(msg.adam);
+        adam = msg.adam;
+        optimizer = createAdam(adam);
         return { reply: { type: "ok" } };
       })();
     case "gradients": {
-      const { loss, grads } = lossAndGradients(task, msg.shard, 1);
+      const { sums, grads } = lossAndGradients(task, msg.shard, 1);
       // Copies: the cpu backend's dataSync returns its own storage, which must not be transferred away.
       const arrays = grads.map((g) => (g.dataSync() as Float32Array).slice());
-      const lossSum = loss.dataSync()[0];
-      tf.dispose([loss, ...grads]);
+      tf.dispose(grads);
       return {
-        reply: { type: "gradients", lossSum, count: task.lossCount(msg.shard), grads: arrays },
+        reply: { type: "gradients", sums: readScalars(sums), count: task.lossCount(msg.shard), grads: arrays },
         transfer: arrays.map((a) => a.buffer as ArrayBuffer),
       };
     }
-    case "apply":
-      applyGradients(
-        task,
-        optimizer,
-        msg.grads.map((g, i) => tf.tensor(g, task.model.trainableWeights[i].shape as number[])),
-      );
-      return { reply: { type: "ok" } };
+    case "apply": {
+      const grads = msg.grads.map((g, i) => tf.tensor(g, task.model.trainableWeights[i].shape as number[]));
+      return { reply: { type: "applied", gradNorm: applyGradients(task, optimizer, grads, msg.options) } };
+    }
+    case "save":
+      return (async () => ({
+        reply: { type: "saved", path: await saveTrainer(task, optimizer, msg.dir, msg.state, msg.keep) } as const,
+      }))();
+    case "restore":
+      return (async () => {
+        const restored = await restoreTrainer(task, () => createAdam(adam), msg.dir);
+        if (restored) {
+          optimizer.dispose();
+          optimizer = restored.optimizer;
+        }
+        return { reply: { type: "restored", state: restored?.state ?? null } as const };
+      })();
     case "getWeights": {
       const weights = readWeights(task);
       return { reply: { type: "weights", weights }, transfer: weights.map((w) => w.buffer as ArrayBuffer) };

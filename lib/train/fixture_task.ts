@@ -26,8 +26,9 @@ export function createFixtureTask(options: FixtureTaskOptions): Promise<TrainTas
   const model = tfl.model({ inputs: input, outputs: x });
   return Promise.resolve({
     model,
-    lossSum: (images: tf.Tensor4D, targets: Record<string, tf.Tensor>) =>
-      softmaxCrossEntropySum(model.apply(images, { training: false }) as tf.Tensor4D, targets.semantic),
+    lossSums: (images: tf.Tensor4D, targets: Record<string, tf.Tensor>) => ({
+      total: softmaxCrossEntropySum(model.apply(images, { training: false }) as tf.Tensor4D, targets.semantic),
+    }),
     lossCount: (batch: ArrayBatch) => countLabelled(batch.targets.semantic.data, options.classes),
   });
 }

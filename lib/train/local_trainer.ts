@@ -1,7 +1,17 @@
 // One training step in this thread: forward, backward and Adam on a task's trainable weights; also the gradient
 // computation that data-parallel workers share.
 import * as tf from "@tensorflow/tfjs-core";
-import { type AdamConfig, type ArrayBatch, shardBatch, type Trainer, type TrainTask } from "./train_task.ts";
+import { loadLatest, saveCheckpoint } from "./checkpoint.ts";
+import {
+  type AdamConfig,
+  type ArrayBatch,
+  shardBatch,
+  type StepOptions,
+  type StepResult,
+  type Trainer,
+  type TrainState,
+  type TrainTask,
+} from "./train_task.ts";
 
 export function toTensor(array: { data: Float32Array | Int32Array | Uint8Array; shape: number[] }): tf.Tensor {
   const data = array.data instanceof Uint8Array ? Int32Array.from(array.data) : array.data;
@@ -17,27 +27,90 @@ function trainableVariables(task: TrainTask): tf.Variable[] {
 }
 
 /**
- * Loss and gradients of `scale * lossSum` over the batch, gradients in `model.trainableWeights` order.
+ * Loss sums (each scaled by `scale`) and the gradients of `scale * total`, in `model.trainableWeights` order.
  * The caller disposes the returned tensors.
  */
 export function lossAndGradients(task: TrainTask, batch: ArrayBatch, scale: number): {
-  loss: tf.Scalar;
+  sums: Record<string, tf.Scalar>;
   grads: tf.Tensor[];
 } {
   const vars = trainableVariables(task);
   return tf.tidy(() => {
     const images = toTensor(batch.images) as tf.Tensor4D;
     const targets = Object.fromEntries(Object.entries(batch.targets).map(([k, v]) => [k, toTensor(v)]));
-    const { value, grads } = tf.variableGrads(() => tf.mul(task.lossSum(images, targets), scale) as tf.Scalar, vars);
-    return { loss: value, grads: vars.map((v) => grads[v.name]) };
+    const sums: Record<string, tf.Scalar> = {};
+    const { grads } = tf.variableGrads(() => {
+      const terms = task.lossSums(images, targets);
+      for (const [k, v] of Object.entries(terms)) sums[k] = tf.keep(tf.mul(v, scale) as tf.Scalar);
+      return sums.total;
+    }, vars);
+    return { sums, grads: vars.map((v) => grads[v.name]) };
   });
 }
 
-/** Applies gradients (in `model.trainableWeights` order) with `optimizer`; disposes them. */
-export function applyGradients(task: TrainTask, optimizer: tf.Optimizer, grads: tf.Tensor[]): void {
+/** Reads scalar tensors as numbers and disposes them. */
+export function readScalars(sums: Record<string, tf.Scalar>): Record<string, number> {
+  const out = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v.dataSync()[0]]));
+  tf.dispose(Object.values(sums));
+  return out;
+}
+
+/**
+ * One update from gradients (in `model.trainableWeights` order): weight decay, clipping to a global norm,
+ * the step's learning rate, then `optimizer`. Disposes the gradients; returns their global norm before clipping.
+ */
+export function applyGradients(
+  task: TrainTask,
+  optimizer: tf.Optimizer,
+  grads: tf.Tensor[],
+  options: StepOptions = {},
+): number {
   const vars = trainableVariables(task);
-  optimizer.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])));
-  tf.dispose(grads);
+  // Tensors made here are kept by tidy only if returned; `final` may be `grads` itself (nothing to change).
+  const { norm, final } = tf.tidy(() => {
+    let g = options.weightDecay ? grads.map((x, i) => tf.add(x, tf.mul(vars[i], options.weightDecay!))) : grads;
+    const norm = tf.sqrt(tf.addN(g.map((x) => tf.sum(tf.square(x))))).dataSync()[0];
+    if (options.clipNorm && norm > options.clipNorm) g = g.map((x) => tf.mul(x, options.clipNorm! / norm));
+    return { norm, final: g };
+  });
+  if (options.learningRate !== undefined) {
+    (optimizer as unknown as { learningRate: number }).learningRate = options.learningRate;
+  }
+  optimizer.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, final[i]])));
+  tf.dispose([...grads, ...final]);
+  return norm;
+}
+
+/** Writes a checkpoint of the task's model and `optimizer`. */
+export function saveTrainer(task: TrainTask, optimizer: tf.Optimizer, dir: string, state: TrainState, keep: number) {
+  return saveCheckpoint(dir, { model: task.model, optimizer, ...state }, keep);
+}
+
+/**
+ * Restores the newest checkpoint of `dir` into the task's model and a fresh optimizer made by `makeOptimizer`;
+ * returns the optimizer and the state, or null when `dir` has no checkpoint.
+ */
+export async function restoreTrainer(
+  task: TrainTask,
+  makeOptimizer: () => tf.Optimizer,
+  dir: string,
+): Promise<{ optimizer: tf.Optimizer; state: TrainState } | null> {
+  const optimizer = makeOptimizer();
+  const loaded = await loadLatest(dir, optimizer);
+  if (!loaded) {
+    optimizer.dispose();
+    return null;
+  }
+  const names = task.model.weights.map((w) => w.originalName);
+  const stored = loaded.model.weights.map((w) => w.originalName);
+  if (names.join() !== stored.join()) {
+    loaded.model.dispose();
+    optimizer.dispose();
+    throw new Error(`${loaded.path}: its model has other weights than this configuration builds`);
+  }
+  task.model.setWeights(loaded.model.getWeights());
+  loaded.model.dispose();
+  return { optimizer, state: { step: loaded.step, config: loaded.config, rng: loaded.rng } };
 }
 
 /** Copies of every model weight (safe to transfer or modify). */
@@ -56,29 +129,39 @@ export function writeWeights(task: TrainTask, weights: Float32Array[], source = 
  * slices of that many samples whose gradients add up before the one Adam step (same result, bounded memory).
  */
 export class LocalTrainer implements Trainer {
-  readonly optimizer: tf.Optimizer;
+  optimizer: tf.Optimizer;
 
-  constructor(readonly task: TrainTask, adam: AdamConfig, readonly microBatch = Infinity) {
+  constructor(readonly task: TrainTask, readonly adam: AdamConfig, readonly microBatch = Infinity) {
     this.optimizer = createAdam(adam);
   }
 
-  step(batch: ArrayBatch): Promise<number> {
+  step(batch: ArrayBatch, options: StepOptions = {}): Promise<StepResult> {
     const scale = 1 / Math.max(1, this.task.lossCount(batch));
     const slices = shardBatch(batch, Math.max(1, Math.ceil(batch.images.shape[0] / this.microBatch)));
     let total = lossAndGradients(this.task, slices[0], scale);
     for (const slice of slices.slice(1)) {
       const part = lossAndGradients(this.task, slice, scale);
       const sum = tf.tidy(() => ({
-        loss: tf.add(total.loss, part.loss) as tf.Scalar,
+        sums: Object.fromEntries(Object.entries(total.sums).map(([k, v]) => [k, tf.add(v, part.sums[k])])),
         grads: total.grads.map((g, i) => tf.add(g, part.grads[i])),
       }));
-      tf.dispose([total.loss, part.loss, ...total.grads, ...part.grads]);
-      total = sum;
+      tf.dispose([...Object.values(total.sums), ...Object.values(part.sums), ...total.grads, ...part.grads]);
+      total = sum as typeof total;
     }
-    applyGradients(this.task, this.optimizer, total.grads);
-    const value = total.loss.dataSync()[0];
-    total.loss.dispose();
-    return Promise.resolve(value);
+    const gradNorm = applyGradients(this.task, this.optimizer, total.grads, options);
+    return Promise.resolve({ terms: readScalars(total.sums), gradNorm });
+  }
+
+  save(dir: string, state: TrainState, keep: number): Promise<string> {
+    return saveTrainer(this.task, this.optimizer, dir, state, keep);
+  }
+
+  async restore(dir: string): Promise<TrainState | null> {
+    const restored = await restoreTrainer(this.task, () => createAdam(this.adam), dir);
+    if (!restored) return null;
+    this.optimizer.dispose();
+    this.optimizer = restored.optimizer;
+    return restored.state;
   }
 
   getWeights(): Promise<Float32Array[]> {

@@ -15,11 +15,14 @@ export interface ArrayBatch {
   targets: Record<string, NdArray>;
 }
 
+/** Summed loss terms of a batch or shard: `total` is minimised; any other terms are reported alongside. */
+export type LossSums = { total: tf.Scalar } & Record<string, tf.Scalar>;
+
 export interface TrainTask {
   model: tfl.LayersModel;
-  /** Sum of the per-element losses of `images` (a batch or a shard of one); a scalar. */
-  lossSum(images: tf.Tensor4D, targets: Record<string, tf.Tensor>): tf.Scalar;
-  /** How many elements lossSum adds up for this batch (e.g. labelled pixels); the loss is lossSum / lossCount. */
+  /** Sums of the per-element losses of `images` (a batch or a shard of one). */
+  lossSums(images: tf.Tensor4D, targets: Record<string, tf.Tensor>): LossSums;
+  /** How many elements lossSums add up for this batch (e.g. labelled pixels); each loss is its sum / lossCount. */
   lossCount(batch: ArrayBatch): number;
 }
 
@@ -37,10 +40,37 @@ export interface AdamConfig {
   epsilon?: number;
 }
 
+/** How one update treats the averaged gradients. */
+export interface StepOptions {
+  /** Adam's learning rate for this update (default: the one the trainer was created with). */
+  learningRate?: number;
+  /** L2 weight decay: `weightDecay * w` is added to each gradient (0 = off). */
+  weightDecay?: number;
+  /** Gradients are scaled down so that their global norm is at most this (0 = off). */
+  clipNorm?: number;
+}
+
+/** The batch's mean loss terms (`total` and the task's others) and the gradients' global norm before clipping. */
+export interface StepResult {
+  terms: Record<string, number>;
+  gradNorm: number;
+}
+
+/** What a checkpoint stores besides the weights and the optimizer state (see lib/train/checkpoint.ts). */
+export interface TrainState {
+  step: number;
+  config?: unknown;
+  rng?: unknown;
+}
+
 /** Trains one model, in this thread or over workers; weights are every model weight in `model.weights` order. */
 export interface Trainer {
-  /** One optimisation step (forward, backward, Adam) on the batch; resolves to the batch's mean loss. */
-  step(batch: ArrayBatch): Promise<number>;
+  /** One optimisation step (forward, backward, Adam) on the batch. */
+  step(batch: ArrayBatch, options?: StepOptions): Promise<StepResult>;
+  /** Writes a checkpoint (model, optimizer, state) into `dir`, keeping the newest `keep`; returns its folder. */
+  save(dir: string, state: TrainState, keep: number): Promise<string>;
+  /** Restores the newest checkpoint of `dir` into the model and optimizer; null when there is none. */
+  restore(dir: string): Promise<TrainState | null>;
   getWeights(): Promise<Float32Array[]>;
   setWeights(weights: Float32Array[]): Promise<void>;
   dispose(): Promise<void>;
