@@ -119,15 +119,22 @@ export interface PipelineOptions {
   dropRemainder?: boolean;
   /** Batches prepared ahead of the consumer (default 2). */
   prefetchBatches?: number;
+  /** Start the stream after this many samples (without preparing them): a resumed run continues where it was. */
+  skipSamples?: number;
 }
 
 /** Yields (epoch, position-in-epoch, name) for every frame of every epoch. */
 async function* epochOrder(names: readonly string[], options: PipelineOptions) {
   const epochs = options.epochs ?? Number.POSITIVE_INFINITY;
+  let skip = options.skipSamples ?? 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     const order = options.shuffle ?? true ? shuffle(names, deriveSeed(options.seed, epoch)) : fromIterable(names);
     let k = 0;
-    for await (const name of order) yield { epoch, seed: deriveSeed(deriveSeed(options.seed, epoch), k++), name };
+    for await (const name of order) {
+      const seed = deriveSeed(deriveSeed(options.seed, epoch), k++);
+      if (skip > 0) skip--;
+      else yield { epoch, seed, name };
+    }
   }
 }
 

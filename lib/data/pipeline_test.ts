@@ -48,6 +48,13 @@ Deno.test("workers produce exactly the same batches as the calling thread (seede
   assert.notDeepEqual(other[0].image, inProcess[0].image);
 });
 
+Deno.test("skipSamples resumes the stream exactly where it was, across an epoch boundary", async () => {
+  const opts = { ...base, epochs: 2, workers: 0 };
+  const whole = await collect(opts);
+  const resumed = await collect({ ...opts, skipSamples: 6 });
+  assert.deepEqual(resumed, whole.slice(3));
+});
+
 Deno.test("a failing frame rejects the stream with the frame's error, and workers are closed", async () => {
   await assert.rejects(collect({ ...base, workers: 1, names: ["synthetic_0000", "missing_frame"] }), /missing_frame/);
   assert.equal(livePipelineWorkers(), 0);
