@@ -1,6 +1,6 @@
 // Registers the wasm kernels training needs: the conv/depthwise gradients tfjs-wasm lacks, and faster
 // replacements for stock kernels that dominate a training step (BatchMatMul, Conv2DBackpropInput, Slice,
-// Transpose, Tile, copying Identity, leading-axis Sum/Mean). Also patches the cpu backend's ResizeBilinearGrad shape bug where present.
+// SplitV, Transpose, Tile, copying Identity, leading-axis Sum/Mean). Also patches the cpu backend's ResizeBilinearGrad shape bug where present.
 import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import type { BackendName } from "../backend.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
@@ -11,7 +11,7 @@ import { depthwiseBackpropFilterConfig } from "./depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./depthwise_backprop_input.ts";
 import { identityConfig } from "./identity.ts";
 import { reduceLeadingConfig } from "./reduce_leading.ts";
-import { sliceConfig } from "./slice.ts";
+import { sliceConfig, splitVConfig } from "./slice.ts";
 import { tileConfig } from "./tile.ts";
 import { transposeConfig } from "./transpose.ts";
 import { stockKernels } from "./wasm_ops.ts";
@@ -35,6 +35,7 @@ export const WASM_REPLACEMENTS: Record<string, { make: (stock: KernelFunc) => Ke
   Mean: { make: (stock) => reduceLeadingConfig("Mean", stock), composite: true },
   Tile: { make: tileConfig, composite: false },
   Slice: { make: sliceConfig, composite: false },
+  SplitV: { make: splitVConfig, composite: false },
   Transpose: { make: transposeConfig, composite: false },
   Identity: { make: () => identityConfig, composite: false },
 };

@@ -1,7 +1,14 @@
-// Slice for the wasm backend as in-heap block moves (copyWithin), replacing the stock kernel, which first copies
-// the whole input out of the wasm heap (readSync) and then copies runs back one innermost row at a time.
-import { type KernelConfig, type KernelFunc, slice_util, type TensorInfo, util } from "@tensorflow/tfjs-core";
-import type { SliceAttrs } from "@tensorflow/tfjs-core";
+// Slice and SplitV for the wasm backend as in-heap block moves (copyWithin), replacing the stock kernels, which
+// first copy the whole input out of the wasm heap (readSync), then copy runs back one innermost row at a time.
+import {
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  slice_util,
+  type TensorInfo,
+  util,
+} from "@tensorflow/tfjs-core";
+import type { SliceAttrs, SplitVAttrs } from "@tensorflow/tfjs-core";
 
 interface HeapBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
@@ -46,6 +53,27 @@ export function sliceConfig(stock: KernelFunc): KernelConfig {
       const { begin, size } = args.attrs as unknown as SliceAttrs;
       const [b, s] = slice_util.parseSliceParams(x, begin, size);
       return sliceOnHeap(x, b, s, args.backend as unknown as HeapBackend);
+    },
+  };
+}
+
+export function splitVConfig(stock: KernelFunc): KernelConfig {
+  return {
+    kernelName: "SplitV",
+    backendName: "wasm",
+    kernelFunc: (args) => {
+      const x = args.inputs.x as TensorInfo;
+      if (x.dtype === "string") return stock(args);
+      const { numOrSizeSplits, axis } = args.attrs as unknown as SplitVAttrs;
+      const a = util.parseAxisParam(axis, x.shape)[0];
+      const begin = x.shape.map(() => 0);
+      return backend_util.prepareSplitSize(x, numOrSizeSplits, a).map((length) => {
+        const size = [...x.shape];
+        size[a] = length;
+        const part = sliceOnHeap(x, [...begin], size, args.backend as unknown as HeapBackend);
+        begin[a] += length;
+        return part;
+      });
     },
   };
 }

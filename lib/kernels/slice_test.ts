@@ -40,3 +40,24 @@ Deno.test("wasm Slice keeps int32 and bool values", async () => {
   assert.deepEqual(Array.from(b.dataSync()), [0, 1, 1]);
   tf.dispose([ints, bools, a, b]);
 });
+
+Deno.test("wasm SplitV (in-heap block moves) equals the cpu backend", async () => {
+  await useWasm();
+  const cases: [number[], number | number[], number][] = [[[2, 3, 4, 5], [2, 3], 3], [[4, 6], 2, 0], [[2, 5, 3], [
+    2,
+    -1,
+  ], 1]];
+  for (const [shape, splits, axis] of cases) {
+    const values = seeded(shape.reduce((a, b) => a * b), 9);
+    const results: Float32Array[][] = [];
+    for (const backend of ["wasm", "cpu"]) {
+      await tf.setBackend(backend);
+      const x = tf.tensor(values, shape);
+      const parts = tf.split(x, splits, axis);
+      results.push(parts.map((p) => p.dataSync() as Float32Array));
+      tf.dispose([x, ...parts]);
+    }
+    await tf.setBackend("wasm");
+    assert.deepEqual(results[0], results[1], `${shape} split ${splits} on axis ${axis}`);
+  }
+});
