@@ -1,3 +1,100 @@
-// `deno task train`: not available yet — it arrives with the panoptic model and trainer.
-console.error("deno task train is not yet available: it arrives with the panoptic model and trainer.");
-Deno.exit(2);
+// `deno task train --config configs/<name>.json [--resume] [--max-minutes N] [--workers N]`: headless training
+// with a progress bar (step, loss, images/s, ETA); records and checkpoints go to runs/<name>/.
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { initBackend } from "../backend.ts";
+import { loadConfig } from "../train/config.ts";
+import { train, type TrainEvent } from "../train/trainer.ts";
+
+const HELP = `deno task train --config configs/<name>.json [options]
+  --config FILE       training configuration (JSON over the defaults in lib/train/config.ts); default configs/default.json
+  --resume            continue the run from its newest checkpoint (bit for bit)
+  --max-minutes N     stop after N minutes with a checkpoint (resume later)
+  --workers N         data-parallel training replicas (Deno workers); default 1 = this thread
+  --runs DIR          folder of the runs; default runs
+Records: runs/<name>/train.jsonl (every step and validation), checkpoints in runs/<name>/checkpoints/,
+the final model (float16) in runs/<name>/model/. Ctrl-C saves a checkpoint and stops.`;
+
+const { values } = parseArgs({
+  options: {
+    config: { type: "string", default: "configs/default.json" },
+    resume: { type: "boolean", default: false },
+    "max-minutes": { type: "string" },
+    workers: { type: "string", default: "1" },
+    runs: { type: "string", default: "runs" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  Deno.exit(0);
+}
+
+function positiveNumber(flag: string, text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const n = Number(text);
+  if (!(n > 0)) {
+    console.error(`--${flag} must be a positive number, got "${text}"`);
+    Deno.exit(2);
+  }
+  return n;
+}
+
+const config = loadConfig(values.config);
+const workers = positiveNumber("workers", values.workers)!;
+await initBackend();
+
+const bar = new cliProgress.SingleBar({
+  format: "train |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | ETA {eta_formatted} {note}",
+  noTTYOutput: true,
+  notTTYSchedule: 15_000,
+  etaBuffer: 20,
+  hideCursor: true,
+}, cliProgress.Presets.shades_classic);
+
+const report = (e: TrainEvent) => {
+  switch (e.type) {
+    case "start":
+      console.log(`training ${config.name} (${config.description}) → ${e.runDir}`);
+      bar.start(e.steps, e.step, { loss: "-", ips: "-", note: "" });
+      break;
+    case "step":
+      bar.update(e.step, { loss: Number(e.total).toFixed(3), ips: e.imagesPerSecond.toFixed(2), note: "" });
+      break;
+    case "validating":
+      bar.update({ note: `(validating ${e.done}/${e.total})` });
+      break;
+    case "validation":
+      bar.update({ note: "" });
+      bar.stop();
+      console.log(
+        `step ${e.step}: val mIoU ${e.miou.toFixed(4)}` +
+          (e.pq === null ? "" : `, PQ ${e.pq.toFixed(4)}, AP ${e.ap?.toFixed(4)}`) +
+          ` (${e.frames} frames, ${e.seconds.toFixed(0)} s)`,
+      );
+      if (e.step < config.steps) bar.start(config.steps, e.step, { loss: "-", ips: "-", note: "" });
+      break;
+    case "checkpoint":
+      bar.update({ note: `(checkpoint step ${e.step})` });
+      break;
+  }
+};
+
+try {
+  const outcome = await train(config, {
+    runsDir: values.runs,
+    resume: values.resume,
+    maxMinutes: positiveNumber("max-minutes", values["max-minutes"]),
+    workers,
+    report,
+  });
+  bar.stop();
+  const why =
+    { steps: "finished", time: "stopped at the time limit", signal: "stopped by a signal" }[outcome.stoppedBy];
+  console.log(`${why} at step ${outcome.step}; records in ${outcome.runDir}`);
+  if (outcome.stoppedBy !== "steps") console.log(`continue with: deno task train --config ${values.config} --resume`);
+} catch (e) {
+  bar.stop();
+  console.error(`train failed: ${e instanceof Error ? e.message : e}`);
+  Deno.exit(1);
+}

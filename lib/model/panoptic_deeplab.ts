@@ -22,6 +22,8 @@ export interface PanopticDeepLabConfig {
   asppRates: [number, number];
   /** ImageNet-derived encoder weights, or the same architecture randomly initialised. */
   pretrained: boolean;
+  /** Seed of the random initialisation, so that two builds start from the same weights. */
+  seed: number;
 }
 
 export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
@@ -32,6 +34,7 @@ export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
   instanceLowLevel: [32, 16],
   asppRates: [3, 6],
   pretrained: true,
+  seed: 1,
 };
 
 /** Output names, in the order the model returns them. */
@@ -42,19 +45,30 @@ export const SIZE_MULTIPLE = 16;
 
 type S = tfl.SymbolicTensor;
 
-function convRelu(x: S, name: string, filters: number): S {
-  return tfl.layers.conv2d({ name, filters, kernelSize: 1, activation: "relu" }).apply(x) as S;
+/** Seeded initialisers, one seed per layer in build order. */
+class Seeds {
+  private next = 0;
+  constructor(private readonly base: number) {}
+  glorot() {
+    return tfl.initializers.glorotUniform({ seed: this.base * 1000 + this.next++ });
+  }
+}
+
+function convRelu(x: S, seeds: Seeds, name: string, filters: number): S {
+  return tfl.layers.conv2d({ name, filters, kernelSize: 1, activation: "relu", kernelInitializer: seeds.glorot() })
+    .apply(x) as S;
 }
 
 /** Depthwise 3x3 + ReLU, then pointwise 1x1 + ReLU (deeplab2's "depthwise separable" conv, without batch norm). */
-function separable(x: S, name: string, filters: number, dilation = 1): S {
+function separable(x: S, seeds: Seeds, name: string, filters: number, dilation = 1): S {
   const dw = tfl.layers.depthwiseConv2d({
     name: `${name}_dw`,
     kernelSize: 3,
     dilationRate: dilation,
     padding: "same",
+    depthwiseInitializer: seeds.glorot(),
   }).apply(x) as S;
-  return convRelu(relu(dw, `${name}_dw`), `${name}_pw`, filters);
+  return convRelu(relu(dw, `${name}_dw`), seeds, `${name}_pw`, filters);
 }
 
 function relu(x: S, name: string): S {
@@ -65,31 +79,43 @@ function upsample(x: S, name: string, factor: number): S {
   return tfl.layers.upSampling2d({ name, size: [factor, factor], interpolation: "bilinear" }).apply(x) as S;
 }
 
-function aspp(x: S, c: PanopticDeepLabConfig): S {
+function aspp(x: S, seeds: Seeds, c: PanopticDeepLabConfig): S {
   const branches = [
-    convRelu(x, "aspp_1x1", c.decoderChannels),
-    ...c.asppRates.map((r) => separable(x, `aspp_rate${r}`, c.decoderChannels, r)),
+    convRelu(x, seeds, "aspp_1x1", c.decoderChannels),
+    ...c.asppRates.map((r) => separable(x, seeds, `aspp_rate${r}`, c.decoderChannels, r)),
   ];
   const merged = tfl.layers.concatenate({ name: "aspp_concat" }).apply(branches) as S;
-  return convRelu(merged, "aspp_project", c.decoderChannels);
+  return convRelu(merged, seeds, "aspp_project", c.decoderChannels);
 }
 
 /** Upsamples `x` to stride 8 and 4, each time concatenating a 1x1 projection of the encoder feature. */
-function decoder(prefix: string, x: S, s8: S, s4: S, channels: number, lowLevel: [number, number]): S {
+function decoder(
+  seeds: Seeds,
+  prefix: string,
+  x: S,
+  [s8, s4]: [S, S],
+  channels: number,
+  lowLevel: [number, number],
+): S {
   let y = x;
   for (const [i, feature] of [s8, s4].entries()) {
     const stride = i === 0 ? 8 : 4;
-    const projected = convRelu(feature, `${prefix}_proj_s${stride}`, lowLevel[i]);
+    const projected = convRelu(feature, seeds, `${prefix}_proj_s${stride}`, lowLevel[i]);
     const up = upsample(y, `${prefix}_up_s${stride}`, 2);
     y = tfl.layers.concatenate({ name: `${prefix}_concat_s${stride}` }).apply([up, projected]) as S;
-    y = separable(y, `${prefix}_fuse_s${stride}`, channels);
+    y = separable(y, seeds, `${prefix}_fuse_s${stride}`, channels);
   }
   return y;
 }
 
-function head(x: S, name: string, hidden: number, outputs: number): S {
-  const h = separable(x, `${name}_head`, hidden);
-  const logits = tfl.layers.conv2d({ name: `${name}_logits`, filters: outputs, kernelSize: 1 }).apply(h) as S;
+function head(x: S, seeds: Seeds, name: string, hidden: number, outputs: number): S {
+  const h = separable(x, seeds, `${name}_head`, hidden);
+  const logits = tfl.layers.conv2d({
+    name: `${name}_logits`,
+    filters: outputs,
+    kernelSize: 1,
+    kernelInitializer: seeds.glorot(),
+  }).apply(h) as S;
   return upsample(logits, name, 4);
 }
 
@@ -108,7 +134,9 @@ export async function buildPanopticDeepLab(
       throw new Error(`model input size ${inputSize.join("x")} must be a multiple of ${SIZE_MULTIPLE}`);
     }
   }
+  const seeds = new Seeds(c.seed);
   const encoder = await buildBackbone({
+    seed: c.seed,
     pretrained: c.pretrained,
     strides: [4, 8, 16],
     inputSize,
@@ -116,17 +144,17 @@ export async function buildPanopticDeepLab(
   });
   const input = tfl.input({ name: "image", shape: [inputSize[0], inputSize[1], 3] });
   const [s4, s8, s16] = encoder.apply(input) as S[];
-  const context = aspp(s16, c);
-  const semantic = decoder("semantic", context, s8, s4, c.decoderChannels, c.semanticLowLevel);
-  const instance = decoder("instance", context, s8, s4, c.instanceChannels, c.instanceLowLevel);
+  const context = aspp(s16, seeds, c);
+  const semantic = decoder(seeds, "semantic", context, [s8, s4], c.decoderChannels, c.semanticLowLevel);
+  const instance = decoder(seeds, "instance", context, [s8, s4], c.instanceChannels, c.instanceLowLevel);
   const half = Math.max(8, c.instanceChannels / 2);
   return tfl.model({
     name: "panoptic_deeplab_mobilenetv2",
     inputs: input,
     outputs: [
-      head(semantic, "semantic", c.decoderChannels, c.numClasses),
-      head(instance, "center", half, 1),
-      head(instance, "offset", half, 2),
+      head(semantic, seeds, "semantic", c.decoderChannels, c.numClasses),
+      head(instance, seeds, "center", half, 1),
+      head(instance, seeds, "offset", half, 2),
     ],
   });
 }

@@ -35,3 +35,15 @@ Deno.test("summary counts every parameter and the convolutions' FLOPs; all weigh
   assert.ok(s.flops > 0.1e9 && s.flops < 2e9, `unexpected total ${s.flops}`);
   model.dispose();
 });
+
+Deno.test("the same seed builds the same initial weights, another seed other ones", async () => {
+  const weights = async (seed: number) => {
+    const model = await buildPanopticDeepLab({ pretrained: false, seed });
+    const values = model.getWeights().map((w) => w.dataSync().slice());
+    model.dispose();
+    return values;
+  };
+  const [a, b, c] = [await weights(3), await weights(3), await weights(4)];
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+});

@@ -1,0 +1,224 @@
+// The training loop: seeded input pipeline → (data-parallel) Adam steps with a poly learning rate and warm-up →
+// a JSONL record of every step and validation in runs/<name>/train.jsonl, periodic atomic checkpoints (also on
+// SIGINT/SIGTERM and at a time limit), resume that continues bit for bit, and a float16 export of the final model.
+import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { batches } from "../data/pipeline.ts";
+import type { AugmentOptions } from "../data/augment.ts";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { buildPanopticDeepLab } from "../model/panoptic_deeplab.ts";
+import { latestCheckpointPath } from "./checkpoint.ts";
+import type { TrainConfig } from "./config.ts";
+import { createTrainer } from "./data_parallel.ts";
+import { exportFloat16 } from "./float16_export.ts";
+import { panopticTaskSpec, toArrayBatch } from "./panoptic_task.ts";
+import { learningRate } from "./schedule.ts";
+import { onShutdownSignal } from "./signals.ts";
+import type { Trainer } from "./train_task.ts";
+import { evaluateModel, type ValidationSummary } from "./validation.ts";
+
+export interface TrainOptions {
+  /** Folder holding one folder per run (default "runs"). */
+  runsDir: string;
+  /** Continue from the run's newest checkpoint (an existing run without --resume is an error). */
+  resume: boolean;
+  /** Stop (with a checkpoint) after this many minutes; null = no limit. */
+  maxMinutes: number | null;
+  /** Training replicas: 1 = this thread, N = N Deno workers. */
+  workers: number;
+  /** Receives one line per event (progress bars hook in here). */
+  report: (event: TrainEvent) => void;
+}
+
+export type StepRecord = {
+  type: "step";
+  step: number;
+  lr: number;
+  gradNorm: number;
+  imagesPerSecond: number;
+  elapsedSeconds: number;
+} & Record<string, number | string>;
+
+export type ValidationRecord = { type: "validation"; step: number } & ValidationSummary;
+
+export type TrainEvent =
+  | StepRecord
+  | ValidationRecord
+  | { type: "checkpoint"; step: number; path: string }
+  | { type: "validating"; step: number; done: number; total: number }
+  | { type: "start"; step: number; steps: number; runDir: string };
+
+export interface TrainOutcome {
+  runDir: string;
+  step: number;
+  stoppedBy: "steps" | "time" | "signal";
+  validation: ValidationSummary | null;
+}
+
+export const RECORD_FILE = "train.jsonl";
+export const CHECKPOINT_DIR = "checkpoints";
+export const EXPORT_DIR = "model";
+
+function augmentOptions(c: TrainConfig): AugmentOptions {
+  const [cropHeight, cropWidth] = c.crop;
+  if (!c.augment) return { cropHeight, cropWidth, minScale: 1, maxScale: 1, flipProbability: 0, jitter: null };
+  const a = c.augment;
+  return {
+    cropHeight,
+    cropWidth,
+    minScale: a.minScale,
+    maxScale: a.maxScale,
+    scaleStep: a.scaleStep,
+    flipProbability: a.flip ? 0.5 : 0,
+    ...(a.jitter ? {} : { jitter: null }),
+  };
+}
+
+/** Keeps the record lines up to `step` (a resumed run rewrites what came after its checkpoint). */
+function truncateRecords(path: string, step: number): void {
+  if (!existsSync(path)) return;
+  const kept = readFileSync(path, "utf8").split("\n").filter((l) => l.trim() && JSON.parse(l).step <= step);
+  writeFileAtomic(path, kept.map((l) => l + "\n").join(""));
+}
+
+/** Reads a run's JSONL record. */
+export function readRecords(runDir: string): (StepRecord | ValidationRecord)[] {
+  const path = join(runDir, RECORD_FILE);
+  if (!existsSync(path)) throw new Error(`${path}: no training record`);
+  return readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).map((l, i) => {
+    try {
+      return JSON.parse(l);
+    } catch {
+      throw new Error(`${path}:${i + 1}: not a JSON line`);
+    }
+  });
+}
+
+async function validate(
+  trainer: Trainer,
+  evalModel: tfl.LayersModel,
+  c: TrainConfig,
+  step: number,
+  report: TrainOptions["report"],
+): Promise<ValidationRecord> {
+  const weights = (await trainer.getWeights()).map((w, i) => tf.tensor(w, evalModel.weights[i].shape as number[]));
+  evalModel.setWeights(weights);
+  tf.dispose(weights);
+  const { summary } = await evaluateModel(evalModel, {
+    root: c.data.root,
+    split: c.data.valSplit,
+    instanceDir: c.data.instanceDir,
+    frames: c.validation.frames,
+    scale: c.validation.scale,
+    onFrame: (done, total) => report({ type: "validating", step, done, total }),
+  });
+  return { type: "validation", step, ...summary };
+}
+
+export async function train(c: TrainConfig, options: TrainOptions): Promise<TrainOutcome> {
+  const runDir = resolve(options.runsDir, c.name);
+  const checkpoints = join(runDir, CHECKPOINT_DIR);
+  const recordPath = join(runDir, RECORD_FILE);
+  if (!options.resume && latestCheckpointPath(checkpoints)) {
+    throw new Error(`${runDir} already has checkpoints: pass --resume to continue it, or use another run name`);
+  }
+  mkdirSync(runDir, { recursive: true });
+  writeFileAtomic(join(runDir, "config.json"), JSON.stringify(c, null, 2) + "\n");
+
+  const taskOptions = { model: c.model, loss: c.loss };
+  const trainer = await createTrainer(
+    panopticTaskSpec(taskOptions),
+    { learningRate: c.learningRate },
+    options.workers,
+    c.microBatch,
+  );
+  const evalModel = await buildPanopticDeepLab({ ...c.model, pretrained: false });
+  const shutdown = onShutdownSignal(() => {}, { exit: false });
+  try {
+    let step = 0;
+    if (options.resume) {
+      const state = await trainer.restore(checkpoints);
+      if (!state) throw new Error(`${checkpoints}: no checkpoint to resume from`);
+      step = state.step;
+    }
+    truncateRecords(recordPath, step);
+    const append = (record: StepRecord | ValidationRecord) => {
+      const line = JSON.stringify(record) + "\n";
+      Deno.writeTextFileSync(recordPath, line, { append: true });
+      options.report(record);
+    };
+    options.report({ type: "start", step, steps: c.steps, runDir });
+    const save = async () => {
+      const path = await trainer.save(checkpoints, { step, config: c }, c.checkpoint.keep);
+      options.report({ type: "checkpoint", step, path });
+    };
+    const schedule = { baseLearningRate: c.learningRate, totalSteps: c.steps, warmupSteps: c.warmupSteps };
+    const started = performance.now();
+    let lastSave = started;
+    let stoppedBy: TrainOutcome["stoppedBy"] = "steps";
+    let validation: ValidationSummary | null = null;
+    const stream = batches({
+      source: {
+        kind: "kitti",
+        root: c.data.root,
+        split: c.data.trainSplit,
+        options: c.data.instanceDir ? { instanceDir: c.data.instanceDir } : {},
+      },
+      batchSize: c.batchSize,
+      seed: c.seed,
+      workers: c.pipelineWorkers,
+      config: { augment: augmentOptions(c) },
+      skipSamples: step * c.batchSize,
+    });
+    let stepStart = performance.now();
+    for await (const batch of stream) {
+      if (step >= c.steps) break;
+      const lr = learningRate(step, schedule);
+      const { terms, gradNorm } = await trainer.step(toArrayBatch(batch), {
+        learningRate: lr,
+        weightDecay: c.weightDecay,
+        clipNorm: c.clipNorm,
+      });
+      step++;
+      const now = performance.now();
+      append({
+        type: "step",
+        step,
+        lr,
+        ...terms,
+        gradNorm,
+        imagesPerSecond: batch.size / ((now - stepStart) / 1000),
+        elapsedSeconds: (now - started) / 1000,
+      });
+      if (c.validation.everySteps > 0 && step % c.validation.everySteps === 0 && step < c.steps) {
+        const record = await validate(trainer, evalModel, c, step, options.report);
+        validation = record;
+        append(record);
+      }
+      const outOfTime = options.maxMinutes !== null && now - started >= options.maxMinutes * 60_000;
+      if (shutdown.signal || outOfTime) {
+        stoppedBy = shutdown.signal ? "signal" : "time";
+        break;
+      }
+      if (now - lastSave >= c.checkpoint.everyMinutes * 60_000) {
+        await save();
+        lastSave = performance.now();
+      }
+      stepStart = performance.now();
+    }
+    await save();
+    if (stoppedBy === "steps" && step >= c.steps) {
+      const record = await validate(trainer, evalModel, c, step, options.report);
+      validation = record;
+      append(record);
+      await exportFloat16(evalModel, join(runDir, EXPORT_DIR));
+    }
+    return { runDir, step, stoppedBy, validation };
+  } finally {
+    shutdown.dispose();
+    evalModel.dispose();
+    await trainer.dispose();
+  }
+}
