@@ -1,8 +1,19 @@
 // Evaluates a model on the frames of a KITTI split: inference at a chosen scale, Panoptic-DeepLab post-processing,
 // and the semantic / panoptic / instance scores (lib/metrics/evaluate.ts). Used by training and `deno task eval`.
 import type * as tfl from "@tensorflow/tfjs-layers";
+import { join } from "node:path";
+import { colorsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/acdc_labels.ts";
+import { colorsToIka12, IKA12_NONE, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/ika_labels.ts";
+import { readRgb } from "../data/image_io.ts";
 import { readKittiFrame, readKittiSplit } from "../data/kitti.ts";
 import { addFrame, createEvaluation, type EvaluationResult, evaluationResult } from "../metrics/evaluate.ts";
+import {
+  accumulateSemantic,
+  createSemanticStats,
+  type SemanticResult,
+  semanticResult,
+  type SemanticStats,
+} from "../metrics/semantic.ts";
 import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
 
 export interface ValidationOptions {
@@ -18,10 +29,36 @@ export interface ValidationOptions {
   onFrame?: (done: number, total: number) => void;
 }
 
+/**
+ * The other class schemes scored from the same predictions: ika's ACDC 30 classes ("none" is a class, as in the
+ * course's Keras mean IoU) and ika's 12 classes ("none" is void). GT comes from the KITTI label colours.
+ */
+const SCHEMES = {
+  acdc30: {
+    stats: () => createSemanticStats(NUM_ACDC30_CLASSES),
+    gt: colorsToAcdc30,
+    pred: trainIdsToAcdc30,
+  },
+  ika12: {
+    stats: () => createSemanticStats(NUM_IKA12_CLASSES - 1, { ignoreLabel: IKA12_NONE }),
+    gt: colorsToIka12,
+    pred: trainIdsToIka12,
+  },
+} as const;
+export type SchemeName = keyof typeof SCHEMES;
+
+export interface ModelEvaluation {
+  result: EvaluationResult;
+  schemes: Record<SchemeName, SemanticResult>;
+  summary: ValidationSummary;
+}
+
 /** The headline numbers of an evaluation, as training records them. */
 export interface ValidationSummary {
   frames: number;
   miou: number;
+  miouAcdc30: number;
+  miouIka12: number;
   pixelAccuracy: number;
   pq: number | null;
   sq: number | null;
@@ -31,32 +68,42 @@ export interface ValidationSummary {
   seconds: number;
 }
 
-export async function evaluateModel(
-  model: tfl.LayersModel,
-  options: ValidationOptions,
-): Promise<{ result: EvaluationResult; summary: ValidationSummary }> {
+export async function evaluateModel(model: tfl.LayersModel, options: ValidationOptions): Promise<ModelEvaluation> {
   const start = performance.now();
   const all = readKittiSplit(options.root, options.split);
   const names = options.frames > 0 ? all.slice(0, options.frames) : all;
   const ev = createEvaluation();
+  const stats = Object.fromEntries(
+    Object.entries(SCHEMES).map(([k, s]) => [k, s.stats()]),
+  ) as Record<SchemeName, SemanticStats>;
   for (const [i, name] of names.entries()) {
-    const sample = await readKittiFrame(
-      options.root,
-      name,
-      options.instanceDir ? { instanceDir: options.instanceDir } : {},
-    );
+    const readOptions = options.instanceDir ? { instanceDir: options.instanceDir } : {};
+    const sample = await readKittiFrame(options.root, name, readOptions);
     const heads = predictHeads(model, sample.image, sample.height, sample.width, { scale: options.scale });
-    addFrame(ev, sample, panopticFromModelHeads(heads));
+    const prediction = panopticFromModelHeads(heads);
+    addFrame(ev, sample, prediction);
+    const labelFile = join(options.root, "semantic_rgb", `${name}.png`);
+    const colours = (await readRgb(labelFile)).data;
+    for (const [k, scheme] of Object.entries(SCHEMES) as [SchemeName, typeof SCHEMES[SchemeName]][]) {
+      accumulateSemantic(stats[k], scheme.gt(colours, labelFile), scheme.pred(prediction.semantic), name);
+    }
     options.onFrame?.(i + 1, names.length);
   }
   const result = evaluationResult(ev);
-  return { result, summary: summarize(result, (performance.now() - start) / 1000) };
+  const schemes = { acdc30: semanticResult(stats.acdc30), ika12: semanticResult(stats.ika12) };
+  return { result, schemes, summary: summarize(result, schemes, (performance.now() - start) / 1000) };
 }
 
-export function summarize(result: EvaluationResult, seconds: number): ValidationSummary {
+export function summarize(
+  result: EvaluationResult,
+  schemes: Record<SchemeName, SemanticResult>,
+  seconds: number,
+): ValidationSummary {
   return {
     frames: result.frames,
     miou: result.semantic.miou,
+    miouAcdc30: schemes.acdc30.miou,
+    miouIka12: schemes.ika12.miou,
     pixelAccuracy: result.semantic.pixelAccuracy,
     pq: result.panoptic?.all.pq ?? null,
     sq: result.panoptic?.all.sq ?? null,
