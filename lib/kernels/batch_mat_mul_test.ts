@@ -1,3 +1,4 @@
+// Tests: the BatchMatMul replacement against the cpu backend (transposed, rearranged and batched products).
 import assert from "node:assert/strict";
 import { relativeError, runOn, seeded, useWasm } from "./test_util.ts";
 

@@ -1,3 +1,4 @@
+// Tests: Conv2DBackpropFilter on wasm against the cpu backend for strides, paddings, filter and input sizes.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { relativeError, runOn, seeded, useWasm } from "./test_util.ts";

@@ -1,3 +1,4 @@
+// Tests: the Conv2DBackpropInput replacement against the cpu backend for strides, paddings and filter sizes.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { relativeError, runOn, seeded, useWasm } from "./test_util.ts";

@@ -1,3 +1,4 @@
+// Tests: the cpu ResizeBilinearGrad shape fix (probe, values against wasm, tf.grad shape check).
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { cpuResizeBilinearGradSwapsShape, fixCpuResizeBilinearGrad } from "./cpu_resize_bilinear_grad.ts";

@@ -1,3 +1,4 @@
+// Tests: DepthwiseConv2dNativeBackpropInput on wasm against direct loops and the cpu backend.
 import assert from "node:assert/strict";
 import { DEPTHWISE_CASES, describe } from "./depthwise_cases.ts";
 import { depthwiseReferenceGrads, relativeError, runOn, seeded, useWasm } from "./test_util.ts";

@@ -1,3 +1,4 @@
+// Tests: the zero-copy wasm Identity shares buffers and frees them with the last holder.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { useWasm } from "./test_util.ts";

@@ -1,3 +1,4 @@
+// Tests: leading-axis Sum/Mean on wasm against the cpu backend, and the fallback for other reductions.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { leadingAxes } from "./reduce_leading.ts";

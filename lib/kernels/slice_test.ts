@@ -1,3 +1,4 @@
+// Tests: the in-heap Slice and SplitV replacements against the cpu backend, for several ranks and dtypes.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { runOn, seeded, useWasm } from "./test_util.ts";

@@ -1,3 +1,4 @@
+// Tests: a small conv net on wasm — gradients equal the cpu backend's, Adam lowers the loss, nothing leaks.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";

@@ -1,3 +1,4 @@
+// Tests: permutation simplification and the blocked Transpose replacement against the cpu backend.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { simplifyPermutation } from "./transpose.ts";
