@@ -9,7 +9,14 @@ import { batches } from "../lib/data/pipeline.ts";
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig, validateConfig } from "../lib/train/config.ts";
 import { LocalTrainer } from "../lib/train/local_trainer.ts";
 import { createPanopticTask, toArrayBatch } from "../lib/train/panoptic_task.ts";
-import { CHECKPOINT_DIR, EXPORT_DIR, readRecords, type StepRecord, train } from "../lib/train/trainer.ts";
+import {
+  CHECKPOINT_DIR,
+  EXPORT_DIR,
+  readRecords,
+  type StepRecord,
+  train,
+  type ValidationRecord,
+} from "../lib/train/trainer.ts";
 import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
@@ -73,6 +80,10 @@ Deno.test("2 steps straight equal 1 step + stop + resume + 1 step, bit for bit; 
   assert.ok(weights("straight").equals(weights("resumed")), "weights differ after resuming");
   const records = readRecords(join(runs, "resumed"));
   assert.deepEqual(records.map((r) => `${r.type}@${r.step}`), ["step@1", "step@2", "validation@2"]);
+  const validation = records[2] as ValidationRecord;
+  for (const key of ["miou", "miouAcdc30", "miouIka12", "pq", "ap"] as const) {
+    assert.ok(Number.isFinite(validation[key]) && validation[key]! >= 0 && validation[key]! <= 1, key);
+  }
   const straightRecords = readRecords(join(runs, "straight"));
   assert.equal((records[1] as StepRecord).total, (straightRecords[1] as StepRecord).total);
   assert.ok(existsSync(join(runs, "resumed", EXPORT_DIR, "model.json")));

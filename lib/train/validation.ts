@@ -2,8 +2,9 @@
 // and the semantic / panoptic / instance scores (lib/metrics/evaluate.ts). Used by training and `deno task eval`.
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
-import { colorsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/acdc_labels.ts";
-import { colorsToIka12, IKA12_NONE, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/ika_labels.ts";
+import { labelIdsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/acdc_labels.ts";
+import { colorsToLabelIds } from "../data/cityscapes_labels.ts";
+import { IKA12_NONE, labelIdsToIka12, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/ika_labels.ts";
 import { readRgb } from "../data/image_io.ts";
 import { readKittiFrame, readKittiSplit } from "../data/kitti.ts";
 import { addFrame, createEvaluation, type EvaluationResult, evaluationResult } from "../metrics/evaluate.ts";
@@ -31,17 +32,17 @@ export interface ValidationOptions {
 
 /**
  * The other class schemes scored from the same predictions: ika's ACDC 30 classes ("none" is a class, as in the
- * course's Keras mean IoU) and ika's 12 classes ("none" is void). GT comes from the KITTI label colours.
+ * course's Keras mean IoU) and ika's 12 classes ("none" is void). GT: the KITTI label colours' labelIds, mapped.
  */
 const SCHEMES = {
   acdc30: {
     stats: () => createSemanticStats(NUM_ACDC30_CLASSES),
-    gt: colorsToAcdc30,
+    gt: labelIdsToAcdc30,
     pred: trainIdsToAcdc30,
   },
   ika12: {
     stats: () => createSemanticStats(NUM_IKA12_CLASSES - 1, { ignoreLabel: IKA12_NONE }),
-    gt: colorsToIka12,
+    gt: labelIdsToIka12,
     pred: trainIdsToIka12,
   },
 } as const;
@@ -83,9 +84,9 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
     const prediction = panopticFromModelHeads(heads);
     addFrame(ev, sample, prediction);
     const labelFile = join(options.root, "semantic_rgb", `${name}.png`);
-    const colours = (await readRgb(labelFile)).data;
+    const labelIds = colorsToLabelIds((await readRgb(labelFile)).data, labelFile);
     for (const [k, scheme] of Object.entries(SCHEMES) as [SchemeName, typeof SCHEMES[SchemeName]][]) {
-      accumulateSemantic(stats[k], scheme.gt(colours, labelFile), scheme.pred(prediction.semantic), name);
+      accumulateSemantic(stats[k], scheme.gt(labelIds), scheme.pred(prediction.semantic), name);
     }
     options.onFrame?.(i + 1, names.length);
   }
