@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import sharp from "sharp";
+import { classScoreBarsSvg, confusionHeatmapSvg } from "./metric_charts.ts";
+
+Deno.test("classScoreBarsSvg has a bar and a printed value per class, n/a for NaN", async () => {
+  const svg = classScoreBarsSvg([
+    { name: "road", value: 0.912, colour: [128, 64, 128] },
+    { name: "car", value: NaN, colour: [0, 0, 142] },
+  ]);
+  assert.ok(svg.includes("0.912") && svg.includes("n/a") && svg.includes("rgb(128,64,128)"));
+  assert.equal((await sharp(new TextEncoder().encode(svg)).metadata()).height, 40 + 2 * 22);
+  assert.throws(() => classScoreBarsSvg([]), /no classes/);
+});
+
+Deno.test("confusionHeatmapSvg normalises each ground-truth row to percentages", () => {
+  // GT a: 3 predicted a, 1 predicted b → 75 / 25; GT b: all 2 predicted b → 100.
+  const svg = confusionHeatmapSvg([3, 1, 0, 2], ["a", "b"], ["a", "b"]);
+  assert.ok(svg.includes(">75<") && svg.includes(">25<") && svg.includes(">100<"));
+  assert.throws(() => confusionHeatmapSvg([1, 2, 3], ["a", "b"], ["a", "b"]), /3 counts for 2 rows x 2 columns/);
+});
