@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { findFiles } from "../io/find_files.ts";
 import { assertKnownLabelIds, labelIdsToTrainIds } from "./cityscapes_labels.ts";
-import { assertSameSize, readGray, readGray16, readRgb } from "./image_io.ts";
+import { assertSameSize, readGray, readGray16, readImageSize, readRgb } from "./image_io.ts";
 import { decodeCityscapesInstanceIds, splitInstances } from "./instance_split.ts";
 import type { Sample } from "./sample.ts";
 
@@ -42,35 +42,64 @@ export function listCityscapesFrames(root: string, split: string): CityscapesFra
   });
 }
 
+/** A frame's labels without its image (as evaluation reads ground truth). */
+export interface CityscapesLabels {
+  width: number;
+  height: number;
+  semantic: Uint8Array;
+  /** null without an instance map. */
+  instances: Int32Array | null;
+  crowd: Uint8Array | null;
+  /** The raw instanceIds values (labelId*1000 + k, or a plain labelId), or null. */
+  instanceIds: Uint16Array | null;
+}
+
 /**
- * Reads a frame: semantic trainIds from the labelIds map; instances and crowd from the instanceIds map
- * (labelId*1000 + k per instance; a plain labelId < 1000 on a thing class is a crowd group).
+ * Reads a labelIds map and, when given, its instanceIds map: semantic trainIds; instances and crowd from the
+ * instanceIds (labelId*1000+k per instance; a plain labelId < 1000 on a thing class is a crowd group).
  */
+export async function readCityscapesLabels(
+  labelIdsPath: string,
+  instanceIdsPath: string | null,
+): Promise<CityscapesLabels> {
+  const ids = await readGray(labelIdsPath);
+  assertKnownLabelIds(ids.data, labelIdsPath);
+  const semantic = labelIdsToTrainIds(ids.data);
+  const labels: CityscapesLabels = {
+    width: ids.width,
+    height: ids.height,
+    semantic,
+    instances: null,
+    crowd: null,
+    instanceIds: null,
+  };
+  if (instanceIdsPath) {
+    const raw = await readGray16(instanceIdsPath);
+    assertSameSize(ids, labelIdsPath, raw, instanceIdsPath);
+    const decoded = decodeCityscapesInstanceIds(raw.data);
+    let differ = 0;
+    for (let i = 0; i < decoded.labelIds.length; i++) if (decoded.labelIds[i] !== ids.data[i]) differ++;
+    if (differ) throw new Error(`${instanceIdsPath}: classes disagree with ${labelIdsPath} at ${differ} pixels`);
+    const { instances, crowd } = splitInstances(semantic, decoded.keys);
+    labels.instances = instances;
+    labels.crowd = crowd;
+    labels.instanceIds = raw.data;
+  }
+  return labels;
+}
+
+/** Reads a frame: its image and labels (readCityscapesLabels), which must have the image's size. */
 export async function readCityscapesFrame(frame: CityscapesFrame): Promise<Sample> {
   const image = await readRgb(frame.image);
-  const ids = await readGray(frame.labelIds);
-  assertSameSize(image, frame.image, ids, frame.labelIds);
-  assertKnownLabelIds(ids.data, frame.labelIds);
-  const semantic = labelIdsToTrainIds(ids.data);
-  const sample: Sample = {
+  assertSameSize(image, frame.image, await readImageSize(frame.labelIds), frame.labelIds);
+  const labels = await readCityscapesLabels(frame.labelIds, frame.instanceIds);
+  return {
     name: frame.name,
     width: image.width,
     height: image.height,
     image: image.data,
-    semantic,
-    instances: null,
-    crowd: null,
+    semantic: labels.semantic,
+    instances: labels.instances,
+    crowd: labels.crowd,
   };
-  if (frame.instanceIds) {
-    const raw = await readGray16(frame.instanceIds);
-    assertSameSize(image, frame.image, raw, frame.instanceIds);
-    const decoded = decodeCityscapesInstanceIds(raw.data);
-    let differ = 0;
-    for (let i = 0; i < decoded.labelIds.length; i++) if (decoded.labelIds[i] !== ids.data[i]) differ++;
-    if (differ) throw new Error(`${frame.instanceIds}: classes disagree with ${frame.labelIds} at ${differ} pixels`);
-    const { instances, crowd } = splitInstances(semantic, decoded.keys);
-    sample.instances = instances;
-    sample.crowd = crowd;
-  }
-  return sample;
 }

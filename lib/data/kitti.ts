@@ -19,6 +19,11 @@ export interface KittiReadOptions {
   instanceDir?: string;
 }
 
+/** Attribution every figure, table or record derived from KITTI carries (its licence is CC BY-NC-SA 3.0). */
+export const KITTI_ATTRIBUTION =
+  "KITTI data © A. Geiger, P. Lenz, R. Urtasun (Are we ready for Autonomous Driving? The KITTI Vision Benchmark " +
+  "Suite, CVPR 2012), CC BY-NC-SA 3.0: non-commercial use, attribution, share-alike.";
+
 /** The split files the ACDC notebooks use (140 / 60 frames). */
 export const KITTI_ACDC_SPLITS = ["acdc_train", "acdc_val"] as const;
 

@@ -3,7 +3,7 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
 import { labelIdsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/acdc_labels.ts";
-import { colorsToLabelIds } from "../data/cityscapes_labels.ts";
+import { colorsToLabelIds, NUM_TRAIN_CLASSES } from "../data/cityscapes_labels.ts";
 import { IKA12_NONE, labelIdsToIka12, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/ika_labels.ts";
 import { readRgb } from "../data/image_io.ts";
 import { readKittiFrame, readKittiSplit } from "../data/kitti.ts";
@@ -52,6 +52,16 @@ export interface ModelEvaluation {
   result: EvaluationResult;
   schemes: Record<SchemeName, SemanticResult>;
   summary: ValidationSummary;
+  /** Every frame's own semantic scores and time (reading, inference, post-processing, scoring), in split order. */
+  perFrame: FrameScore[];
+}
+
+export interface FrameScore {
+  name: string;
+  /** mIoU of the frame alone (19 classes; those absent from its GT and prediction are left out). */
+  miou: number;
+  pixelAccuracy: number;
+  seconds: number;
 }
 
 /** The headline numbers of an evaluation, as training records them. */
@@ -77,7 +87,9 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
   const stats = Object.fromEntries(
     Object.entries(SCHEMES).map(([k, s]) => [k, s.stats()]),
   ) as Record<SchemeName, SemanticStats>;
+  const perFrame: FrameScore[] = [];
   for (const [i, name] of names.entries()) {
+    const frameStart = performance.now();
     const readOptions = options.instanceDir ? { instanceDir: options.instanceDir } : {};
     const sample = await readKittiFrame(options.root, name, readOptions);
     const heads = predictHeads(model, sample.image, sample.height, sample.width, { scale: options.scale });
@@ -88,11 +100,15 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
     for (const [k, scheme] of Object.entries(SCHEMES) as [SchemeName, typeof SCHEMES[SchemeName]][]) {
       accumulateSemantic(stats[k], scheme.gt(labelIds), scheme.pred(prediction.semantic), name);
     }
+    const own = createSemanticStats(NUM_TRAIN_CLASSES);
+    accumulateSemantic(own, sample.semantic, prediction.semantic, name);
+    const { miou, pixelAccuracy } = semanticResult(own);
+    perFrame.push({ name, miou, pixelAccuracy, seconds: (performance.now() - frameStart) / 1000 });
     options.onFrame?.(i + 1, names.length);
   }
   const result = evaluationResult(ev);
   const schemes = { acdc30: semanticResult(stats.acdc30), ika12: semanticResult(stats.ika12) };
-  return { result, schemes, summary: summarize(result, schemes, (performance.now() - start) / 1000) };
+  return { result, schemes, summary: summarize(result, schemes, (performance.now() - start) / 1000), perFrame };
 }
 
 export function summarize(

@@ -1,0 +1,96 @@
+// Evaluates a trained model (run, model or checkpoint folder) on a KITTI split and builds the evaluation record:
+// semantic (19 classes, ACDC-30, ika-12), panoptic and instance scores, per-frame scores and times.
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { IS_THING_TRAIN_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
+import { KITTI_ATTRIBUTION } from "../data/kitti.ts";
+import { loadPanopticModel } from "../model/load.ts";
+import { evaluateModel } from "../train/validation.ts";
+import {
+  type EvalRecord,
+  instanceSection,
+  panopticSection,
+  SCHEME_NAMES,
+  schemeSection,
+  semanticSection,
+} from "./record.ts";
+
+export interface ModelEvalOptions {
+  /** Run folder, model folder or checkpoint step folder. */
+  checkpoint: string;
+  /** KITTI semantics folder. */
+  data: string;
+  split: string;
+  /** Cityscapes-format instanceIds folder (pseudo labels); null = semantic scores only. */
+  instances: string | null;
+  /** First N frames of the split (0 = all). */
+  frames: number;
+  /** Frames are resized by this factor before the network. */
+  scale: number;
+  onFrame?: (done: number, total: number) => void;
+  /** Called once the model is loaded, with where the record goes by default. */
+  onLoaded?: (info: { modelDir: string; step: number | null; defaultOut: string }) => void;
+}
+
+/** The 19 trainIds as panoptic categories. */
+export const TRAIN_CATEGORIES = Array.from(
+  { length: NUM_TRAIN_CLASSES },
+  (_, id) => ({ id, name: TRAIN_CLASS_NAMES[id], isThing: IS_THING_TRAIN_ID[id] === 1 }),
+);
+
+/** Where a record goes by default: `<run folder>/eval-<split>.json` (the model folder when it has no run). */
+export function defaultRecordPath(runDir: string | null, modelDir: string, split: string): string {
+  return join(runDir ?? modelDir, `eval-${split}.json`);
+}
+
+export async function evaluateCheckpoint(
+  options: ModelEvalOptions,
+): Promise<{ record: EvalRecord; defaultOut: string }> {
+  if (!existsSync(options.data)) throw new Error(`${options.data}: dataset folder not found`);
+  if (options.instances !== null && !existsSync(options.instances)) {
+    throw new Error(`${options.instances}: instance label folder not found (pass --instances none to skip PQ and AP)`);
+  }
+  if (!(options.scale > 0)) throw new Error(`scale must be positive, got ${options.scale}`);
+  const loaded = await loadPanopticModel(options.checkpoint);
+  const defaultOut = defaultRecordPath(loaded.runDir, loaded.modelDir, options.split);
+  options.onLoaded?.({ modelDir: loaded.modelDir, step: loaded.step, defaultOut });
+  try {
+    const ev = await evaluateModel(loaded.model, {
+      root: options.data,
+      split: options.split,
+      instanceDir: options.instances,
+      frames: options.frames,
+      scale: options.scale,
+      onFrame: options.onFrame,
+    });
+    const { result, schemes, summary, perFrame } = ev;
+    const record: EvalRecord = {
+      source: {
+        kind: "model",
+        checkpoint: loaded.modelDir,
+        step: loaded.step,
+        data: resolve(options.data),
+        split: options.split,
+        instances: options.instances && resolve(options.instances),
+        scale: options.scale,
+      },
+      createdAt: new Date().toISOString(),
+      frames: result.frames,
+      instanceFrames: result.instanceFrames,
+      secondsPerFrame: result.frames ? summary.seconds / result.frames : null,
+      semantic: semanticSection(result.semantic),
+      schemes: {
+        acdc30: schemeSection(schemes.acdc30, SCHEME_NAMES.acdc30),
+        ika12: schemeSection(schemes.ika12, SCHEME_NAMES.ika12),
+      },
+      panoptic: result.panoptic && panopticSection(result.panoptic, TRAIN_CATEGORIES),
+      instance: result.instance &&
+        instanceSection(result.instance, new Map(THING_TRAIN_IDS.map((t) => [t, TRAIN_CLASS_NAMES[t]]))),
+      perFrame: [...perFrame].sort((a, b) => (b.miou || 0) - (a.miou || 0)),
+      attribution: KITTI_ATTRIBUTION,
+    };
+    return { record, defaultOut };
+  } finally {
+    loaded.model.dispose();
+  }
+}
