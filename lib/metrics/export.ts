@@ -7,7 +7,7 @@ import { basename, dirname, join } from "node:path";
 import { TRAIN_ID_TO_LABEL_ID, TRAIN_LABELS, trainIdsToLabelIds } from "../data/cityscapes_labels.ts";
 import { id2rgb } from "../data/coco_panoptic.ts";
 import type { PanopticAnnotation, PanopticJson, PanopticSegmentInfo } from "../data/coco_panoptic.ts";
-import { readGray, writePng } from "../data/image_io.ts";
+import { assertSameSize, readGray, type Size, writePng } from "../data/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { InstancePrediction } from "./instance.ts";
 
@@ -56,9 +56,13 @@ export async function writeInstanceResults(
 
 /**
  * Reads a Cityscapes instance result list (lines `relPath labelID conf`, masks relative to the list's folder,
- * any non-zero pixel in the mask). Class ids are the labelIds as written. Errors name the list and the line.
+ * any non-zero pixel in the mask). Class ids are the labelIds as written. Errors name the list and the line;
+ * with `expected`, a mask of another size than that frame (`expected.file`) is an error naming both.
  */
-export async function readInstanceResults(txtPath: string): Promise<InstancePrediction[]> {
+export async function readInstanceResults(
+  txtPath: string,
+  expected?: Size & { file: string },
+): Promise<InstancePrediction[]> {
   let text: string;
   try {
     text = readFileSync(txtPath, "utf8");
@@ -73,7 +77,9 @@ export async function readInstanceResults(txtPath: string): Promise<InstancePred
     if (parts.length !== 3 || !Number.isInteger(labelId) || !Number.isFinite(score)) {
       throw new Error(`${txtPath}:${lineNo + 1}: expected "relPath labelID conf", got "${line}"`);
     }
-    const mask = await readGray(join(dirname(txtPath), parts[0]));
+    const maskPath = join(dirname(txtPath), parts[0]);
+    const mask = await readGray(maskPath);
+    if (expected) assertSameSize(expected, expected.file, mask, maskPath);
     const pixels: number[] = [];
     for (let i = 0; i < mask.data.length; i++) if (mask.data[i] !== 0) pixels.push(i);
     out.push({ classId: labelId, score, pixels: Uint32Array.from(pixels) });

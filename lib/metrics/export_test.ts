@@ -67,6 +67,11 @@ Deno.test(
       [26, 0.875, [0, 1, 6, 7]],
       [24, 0.25, [11]],
     ]);
+    assert.equal((await readInstanceResults(txt, { width: W, height: H, file: "gt.png" })).length, 2);
+    await assert.rejects(
+      () => readInstanceResults(txt, { width: W - 1, height: H, file: "gt.png" }),
+      new RegExp(`masks/${NAME}_0\\.png is ${W}x${H} but gt\\.png is ${W - 1}x${H}`),
+    );
     assert.deepEqual(await readInstanceResults(await writeInstanceResults(dir, "empty", [], W, H)), []);
     const bad = join(dir, "bad.txt");
     Deno.writeTextFileSync(bad, "masks/a.png car 0.5\n");
