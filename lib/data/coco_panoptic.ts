@@ -156,6 +156,12 @@ export async function readPanopticFrame(
   };
 }
 
+/** Where a panoptic JSON's PNGs are: the folder named like the JSON without .json when it exists, else beside it. */
+export function panopticPngFolder(jsonPath: string): string {
+  const sibling = jsonPath.replace(/\.json$/, "");
+  return existsSync(sibling) ? sibling : dirname(jsonPath);
+}
+
 export interface PanopticEntry {
   name: string;
   image: string;
@@ -170,8 +176,7 @@ export interface PanopticEntry {
  */
 export function listPanopticFrames(jsonPath: string, imageRoot: string, pngDir?: string): PanopticEntry[] {
   const json = readPanopticJson(jsonPath);
-  const sibling = jsonPath.replace(/\.json$/, "");
-  const dir = pngDir ?? (existsSync(sibling) ? sibling : dirname(jsonPath));
+  const dir = pngDir ?? panopticPngFolder(jsonPath);
   const byName = new Map(findFiles(imageRoot, "").map((p) => [basename(p), p]));
   const imageNames = new Map((json.images ?? []).map((im) => [String(im.id), im.file_name]));
   return json.annotations.map((annotation) => {
