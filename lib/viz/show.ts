@@ -29,9 +29,15 @@ export async function showPng(png: Uint8Array, label = "figure"): Promise<void> 
   else console.log(`[${label}: PNG, ${png.length} bytes]`);
 }
 
-/** Displays an SVG document (must carry xmlns) as an image/svg+xml output. */
+/**
+ * Displays an SVG document (must carry xmlns) as an image/svg+xml output, plus an HTML <img> of it that exports
+ * prefer: nbconvert's HTML export passes inline SVG through clean_html, which strips its drawing elements.
+ */
 export async function showSvg(svg: string, label = "figure"): Promise<void> {
-  if (inJupyter()) await display({ "image/svg+xml": svg }, svg.length);
+  const img = `<img alt="${label.replace(/["<>&]/g, "")}" src="data:image/svg+xml;base64,${
+    Buffer.from(svg).toString("base64")
+  }">`;
+  if (inJupyter()) await display({ "text/html": img, "image/svg+xml": svg }, 2 * svg.length);
   else console.log(`[${label}: SVG, ${svg.length} chars]`);
 }
 

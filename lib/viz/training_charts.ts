@@ -41,7 +41,18 @@ function labelledLines(data: Point[], options: { smooth?: number; dots?: boolean
   return [
     ...line,
     ...(options.dots ? [Plot.dot(data, { ...xy, fill: "series", r: 3 })] : []),
-    Plot.text(data, Plot.selectLast({ ...xy, text: "series", fill: "series", dx: 6, textAnchor: "start" })),
+    Plot.text(
+      data,
+      Plot.selectLast({
+        x: "step",
+        y: "value",
+        z: "series",
+        text: "series",
+        fill: "series",
+        dx: 6,
+        textAnchor: "start",
+      }),
+    ),
   ];
 }
 
@@ -60,7 +71,7 @@ export function lossCurvesSvg(
     height: options.height ?? 360,
     marginRight: 150,
     x: { label: "step", grid: true },
-    y: { type: "log", label: "loss (log scale)", grid: true },
+    y: { type: "log", label: "loss (log scale)", grid: true, tickFormat: "~g" },
     marks: labelledLines(data, { smooth: options.smooth ?? 10 }),
   });
 }
