@@ -1,11 +1,8 @@
 // The training run a notebook shows: runs/default once its model is exported, otherwise a smoke run (configs/smoke.json,
-// a few steps on tiny crops, ~10 s) trained on the spot into a temporary folder; and its model loaded for inference.
-import * as tfl from "@tensorflow/tfjs-layers";
+// a few steps on tiny crops, ~10 s) trained on the spot into a temporary folder (load it with lib/model/load.ts).
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import "../model/folded_conv_bn.ts"; // registers the encoder's layer class for deserialisation
-import { layersModelFiles } from "../train/checkpoint.ts";
 import { loadConfig, type TrainConfig } from "../train/config.ts";
 import { EXPORT_DIR, train } from "../train/trainer.ts";
 
@@ -49,11 +46,4 @@ export async function shownRun(root: string, name = "default"): Promise<ShownRun
       `its predictions are close to random`,
     config,
   };
-}
-
-/** The exported model of a run (runs/<name>/model/). */
-export async function loadRunModel(runDir: string): Promise<tfl.LayersModel> {
-  const dir = join(runDir, EXPORT_DIR);
-  if (!existsSync(join(dir, "model.json"))) throw new Error(`${dir}: no exported model (model.json)`);
-  return await tfl.loadLayersModel(layersModelFiles(dir));
 }
