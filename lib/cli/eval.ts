@@ -1,3 +1,119 @@
-// `deno task eval`: not available yet — it arrives with post-processing, metrics and the evaluation CLI.
-console.error("deno task eval is not yet available: it arrives with post-processing, metrics and the evaluation CLI.");
-Deno.exit(2);
+// `deno task eval`: scores a trained model on a KITTI split (--checkpoint), or prediction files against ground-truth
+// files in the official formats (--gt/--pred); prints per-class tables and writes a JSON record.
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { initBackend } from "../backend.ts";
+import { evaluateFiles } from "../eval/file_eval.ts";
+import { evaluateCheckpoint } from "../eval/model_eval.ts";
+import { type EvalRecord, recordTables, writeEvalRecord } from "../eval/record.ts";
+
+const HELP = `deno task eval [model options] | --gt PATH --pred PATH [file options]
+Model mode (a trained model on a KITTI split):
+  --checkpoint PATH   run folder (its model/, else its newest checkpoint), model folder or checkpoint step folder;
+                      default runs/default
+  --data DIR          KITTI semantics folder; default data/kitti
+  --split NAME        split file under <data>/splits; default acdc_val
+  --instances DIR     Cityscapes-format instanceIds folder for PQ and AP ("none": semantic only);
+                      default data/kitti-instances
+  --frames N          first N frames of the split (0 = all); default 0
+  --scale S           resize factor before the network; default 1
+  --out FILE          default <run folder>/eval-<split>.json
+File mode (any method's outputs, no model):
+  --gt PATH           Cityscapes gtFine folder (*_labelIds.png, *_instanceIds.png), KITTI folder (semantic_rgb/ or
+                      semantic/) or COCO-panoptic JSON (PNGs in the folder named like it, else beside it)
+  --pred PATH         folder of *_labelIds.png (semantic), Cityscapes instance results (*.txt + masks) or a
+                      COCO-panoptic JSON
+  --task T            semantic | instance | panoptic (default: detected from the files)
+  --split NAME        KITTI ground truth: only the frames of this split; --frames N: only the first N frames
+  --instances DIR     KITTI ground truth: Cityscapes-format instanceIds folder (for instance scores and iIoU)
+  --out FILE          default ./eval.json`;
+
+const { values } = parseArgs({
+  options: {
+    checkpoint: { type: "string" },
+    data: { type: "string", default: "data/kitti" },
+    split: { type: "string" },
+    instances: { type: "string" },
+    frames: { type: "string", default: "0" },
+    scale: { type: "string", default: "1" },
+    out: { type: "string" },
+    gt: { type: "string" },
+    pred: { type: "string" },
+    task: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  Deno.exit(0);
+}
+
+function fail(message: string): never {
+  console.error(`eval: ${message}`);
+  Deno.exit(1);
+}
+
+function numberFlag(flag: string, text: string, ok: (n: number) => boolean, what: string): number {
+  const n = Number(text);
+  if (!ok(n)) fail(`--${flag} must be ${what}, got "${text}"`);
+  return n;
+}
+
+const frames = numberFlag("frames", values.frames, (n) => Number.isInteger(n) && n >= 0, "a whole number ≥ 0");
+const bar = new cliProgress.SingleBar({
+  format: "eval |{bar}| {value}/{total} frames | ETA {eta_formatted}",
+  noTTYOutput: true,
+  notTTYSchedule: 15_000,
+  hideCursor: true,
+}, cliProgress.Presets.shades_classic);
+let started = false;
+const onFrame = (done: number, total: number) => {
+  if (!started) {
+    bar.start(total, 0);
+    started = true;
+  }
+  bar.update(done);
+};
+
+async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
+  if (values.task) fail("--task applies to file mode (--gt/--pred) only");
+  const scale = numberFlag("scale", values.scale, (n) => n > 0, "a positive number");
+  await initBackend();
+  const { record, defaultOut } = await evaluateCheckpoint({
+    checkpoint: values.checkpoint ?? "runs/default",
+    data: values.data,
+    split: values.split ?? "acdc_val",
+    instances: values.instances === "none" ? null : values.instances ?? "data/kitti-instances",
+    frames,
+    scale,
+    onFrame,
+    onLoaded: ({ modelDir, step }) => console.log(`model ${modelDir}${step === null ? "" : ` (step ${step})`}`),
+  });
+  return { record, out: values.out ?? defaultOut };
+}
+
+async function fileMode(): Promise<{ record: EvalRecord; out: string }> {
+  if (!values.gt || !values.pred) fail("file mode needs both --gt and --pred");
+  if (values.checkpoint) fail("--checkpoint (model mode) and --gt/--pred (file mode) exclude each other");
+  const record = await evaluateFiles({
+    gt: values.gt,
+    pred: values.pred,
+    task: values.task ?? null,
+    split: values.split ?? null,
+    frames,
+    instances: values.instances ?? null,
+    onFrame,
+  });
+  return { record, out: values.out ?? "eval.json" };
+}
+
+try {
+  const { record, out } = values.gt || values.pred ? await fileMode() : await modelMode();
+  bar.stop();
+  console.log(recordTables(record));
+  writeEvalRecord(out, record);
+  console.log(`record written to ${out}`);
+} catch (e) {
+  bar.stop();
+  fail(e instanceof Error ? e.message : String(e));
+}

@@ -46,7 +46,11 @@ export function readKittiSplit(dir: string, split: string): string[] {
 }
 
 /** The label file of a frame and its kind: labelIds (semantic/) or Cityscapes colours (semantic_rgb/). */
-function labelOf(dir: string, name: string, source: KittiReadOptions["semantic"]) {
+export function kittiLabelFile(
+  dir: string,
+  name: string,
+  source: KittiReadOptions["semantic"] = "auto",
+): { path: string; labelIds: boolean } {
   const semantic = join(dir, "semantic", `${name}.png`);
   if (source === "semantic" || (source !== "semantic_rgb" && existsSync(semantic))) {
     return { path: semantic, labelIds: true };
@@ -61,7 +65,7 @@ function assertPair(imagePath: string, otherPath: string, what: string): void {
 /** Reads one frame as a Sample (semantic trainIds; instances/crowd when instance labels exist, else null). */
 export async function readKittiFrame(dir: string, name: string, options: KittiReadOptions = {}): Promise<Sample> {
   const imagePath = join(dir, "image_2", `${name}.png`);
-  const { path: labelPath, labelIds } = labelOf(dir, name, options.semantic ?? "auto");
+  const { path: labelPath, labelIds } = kittiLabelFile(dir, name, options.semantic);
   if (!existsSync(imagePath)) {
     throw new Error(
       existsSync(labelPath) ? `missing pair: ${labelPath} has no image ${imagePath}` : `${imagePath}: file not found`,

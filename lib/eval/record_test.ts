@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPanopticStats, panopticResult } from "../metrics/panoptic.ts";
+import { accumulateSemantic, createSemanticStats, semanticResult } from "../metrics/semantic.ts";
+import { type EvalRecord, panopticSection, recordTables, semanticSection, writeEvalRecord } from "./record.ts";
+
+function record(): EvalRecord {
+  const stats = createSemanticStats(3);
+  accumulateSemantic(stats, [0, 0, 1, 1], [0, 1, 1, 1]);
+  const pq = createPanopticStats([{ id: 0, isThing: false, name: "a" }, { id: 1, isThing: true, name: "b" }]);
+  pq.counts.get(0)!.tp = 1;
+  pq.counts.get(0)!.iouSum = 0.75;
+  return {
+    source: { kind: "files", gt: "g", gtFormat: "kitti", pred: "p", predFormat: "labelIds", task: "semantic" },
+    createdAt: "now",
+    frames: 1,
+    instanceFrames: 0,
+    secondsPerFrame: 0.5,
+    semantic: semanticSection(semanticResult(stats), ["x", "y", "z"]),
+    schemes: null,
+    panoptic: panopticSection(panopticResult(pq), pq.categories),
+    instance: null,
+    perFrame: null,
+    attribution: "data credit",
+  };
+}
+
+Deno.test("record: per-class scores carry names; classes without data are null in the JSON and – in tables", () => {
+  const r = record();
+  assert.deepEqual(r.semantic!.perClass.map((c) => [c.name, c.iou]), [["x", 0.5], ["y", 2 / 3], ["z", NaN]]);
+  const dir = mkdtempSync(join(tmpdir(), "record-test-"));
+  try {
+    writeEvalRecord(join(dir, "e.json"), r);
+    const back = JSON.parse(readFileSync(join(dir, "e.json"), "utf8"));
+    assert.equal(back.semantic.perClass[2].iou, null);
+    assert.equal(back.panoptic.perClass[1].pq, null, "a class with tp+fp+fn = 0 is not a zero score");
+    assert.equal(back.panoptic.perClass[0].pq, 0.75);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const text = recordTables(r);
+  assert.match(text, /\| z \| – \| – \|/);
+  assert.match(text, /mIoU 0\.583/);
+  assert.match(text, /\| b \| – \| – \| – \| 0 \| 0 \| 0 \|/);
+  assert.match(text, /1 frames \(0 with instance labels\), 0\.50 s per frame\n\ndata credit$/);
+});

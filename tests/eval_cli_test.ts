@@ -1,0 +1,91 @@
+// `deno task eval` end to end: model mode on a freshly exported model (2 frames at quarter scale), file mode on
+// predictions equal to the Cityscapes-format fixture, and a failing run whose message names the file.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { initBackend } from "../lib/backend.ts";
+import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
+import { exportFloat16 } from "../lib/train/float16_export.ts";
+import { FIXTURE_JSON, fixtureSample, PROJECT, writePredictions } from "../lib/eval/testing/round_trip.ts";
+
+await initBackend({ force: "wasm", log: () => {} });
+
+async function runEval(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(PROJECT, "lib", "cli", "eval.ts"), ...args],
+    cwd: PROJECT,
+    env: { PANOPTIC_BACKEND: "wasm" },
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+const inUnit = (v: unknown) => typeof v === "number" && v >= 0 && v <= 1;
+
+Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → record with every section, scores in [0, 1]", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "eval-cli-"));
+  try {
+    const run = join(dir, "tiny");
+    const model = await buildPanopticDeepLab({ pretrained: false });
+    await exportFloat16(model, join(run, "model"));
+    model.dispose();
+    writeFileSync(join(run, "train.jsonl"), '{"type":"step","step":7}\n');
+    const { code, stdout, stderr } = await runEval(["--checkpoint", run, "--frames", "2", "--scale", "0.25"]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /\| class \| IoU \| iIoU \|/);
+    assert.match(stdout, /\| class \| PQ \| SQ \| RQ \| TP \| FP \| FN \|/);
+    assert.match(stdout, /\| class \| AP \| AP50 \|/);
+    const record = JSON.parse(readFileSync(join(run, "eval-acdc_val.json"), "utf8"));
+    assert.deepEqual(Object.keys(record).sort(), [
+      "attribution",
+      "createdAt",
+      "frames",
+      "instance",
+      "instanceFrames",
+      "panoptic",
+      "perFrame",
+      "schemes",
+      "secondsPerFrame",
+      "semantic",
+      "source",
+    ]);
+    assert.deepEqual([record.source.step, record.source.checkpoint], [7, join(run, "model")]);
+    assert.deepEqual([record.frames, record.instanceFrames, record.perFrame.length], [2, 2, 2]);
+    assert.equal(record.semantic.perClass.length, 19);
+    for (const v of [record.semantic.miou, record.semantic.pixelAccuracy, record.schemes.acdc30.miou]) {
+      assert.ok(inUnit(v), `score ${v}`);
+    }
+    assert.ok(inUnit(record.schemes.ika12.miou) && inUnit(record.panoptic.all.pq) && inUnit(record.instance.ap));
+    assert.ok(record.semantic.perClass.every((c: { iou: number | null }) => c.iou === null || inUnit(c.iou)));
+    assert.ok(record.secondsPerFrame > 0);
+    assert.match(record.attribution, /Geiger/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("eval CLI, file mode: panoptic round trip scores PQ 1; a panoptic id missing from the JSON fails", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "eval-cli-"));
+  try {
+    const pred = await writePredictions(dir, [await fixtureSample()]);
+    const out = join(dir, "eval.json");
+    const ok = await runEval(["--gt", FIXTURE_JSON, "--pred", pred.panoptic, "--out", out]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /Panoptic quality: PQ 1\.000/);
+    const record = JSON.parse(readFileSync(out, "utf8"));
+    assert.deepEqual([record.source.task, record.panoptic.all.pq, record.semantic], ["panoptic", 1, null]);
+
+    const json = JSON.parse(readFileSync(pred.panoptic, "utf8"));
+    json.annotations[0].segments_info.pop();
+    writeFileSync(pred.panoptic, JSON.stringify(json));
+    const bad = await runEval(["--gt", FIXTURE_JSON, "--pred", pred.panoptic, "--out", out]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /eval: .*panoptic\/dummy_000000_000000\.png .*is in the map but not in the segment list/);
+    const missing = await runEval(["--checkpoint", join(dir, "none")]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /none: no such checkpoint or model folder/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
