@@ -1,3 +1,54 @@
-// `deno task predict`: not available yet — it arrives with the panoptic model and post-processing.
-console.error("deno task predict is not yet available: it arrives with the panoptic model and post-processing.");
-Deno.exit(2);
+// `deno task predict <image.png> [...] [--checkpoint PATH] [--out DIR] [--scale S]`: panoptic prediction on image
+// files with a trained model → panoptic PNG, semantic colour PNG, overlay PNG and segments JSON per image.
+import { parseArgs } from "node:util";
+import { initBackend } from "../backend.ts";
+import { loadPanopticModel } from "../model/load.ts";
+import { predictImage } from "../model/predict_image.ts";
+
+const HELP = `deno task predict <image> [<image> ...] [options]
+  --checkpoint PATH   run folder (its model/, else its newest checkpoint), model folder or checkpoint step folder;
+                      default runs/default
+  --out DIR           output folder; default predictions
+  --scale S           resize factor before the network; default 1
+Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R + 256 G + 256² B, 0 = void),
+<stem>_semantic.png (Cityscapes colours), <stem>_overlay.png and <stem>_segments.json.`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    checkpoint: { type: "string", default: "runs/default" },
+    out: { type: "string", default: "predictions" },
+    scale: { type: "string", default: "1" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  Deno.exit(0);
+}
+if (positionals.length === 0) {
+  console.error(`predict: no image given\n${HELP}`);
+  Deno.exit(2);
+}
+const scale = Number(values.scale);
+if (!(scale > 0)) {
+  console.error(`predict: --scale must be a positive number, got "${values.scale}"`);
+  Deno.exit(2);
+}
+
+try {
+  await initBackend();
+  const loaded = await loadPanopticModel(values.checkpoint);
+  console.log(`model ${loaded.modelDir}${loaded.step === null ? "" : ` (step ${loaded.step})`}`);
+  for (const image of positionals) {
+    const result = await predictImage(loaded.model, image, values.out, { scale, checkpoint: loaded.modelDir });
+    const things = result.segments.filter((s) => s.isThing).length;
+    console.log(
+      `${image}: ${result.segments.length} segments (${things} instances) → ${Object.values(result.files).join(", ")}`,
+    );
+  }
+  loaded.model.dispose();
+} catch (e) {
+  console.error(`predict: ${e instanceof Error ? e.message : e}`);
+  Deno.exit(1);
+}
