@@ -28,6 +28,14 @@ const EXPECTED_OUTPUT: Record<string, RegExp[]> = {
   "01-data.ipynb": [/agree on every class/, /images\/s/, /image\/png/, /Against true instances/, /Coverage on KITTI/],
   "02-model.ipynb": [/encoder, stride 16/, /GFLOPs/, /forward pass in/, /image\/png/],
   "03-training.ipynb": [/panopticLoss/, /✓/, /image\/svg\+xml/, /steps\*\* of batch 2/, /loss parts per step/],
+  "04-evaluation.ipynb": [
+    /Ideal heads/,
+    /IoU \(semanticResult\)/,
+    /AP50/,
+    /frames\*\* \(/,
+    /Error colours/,
+    /image\/png/,
+  ],
 };
 
 for (const notebook of reportNotebooks(PROJECT_ROOT)) {
