@@ -46,6 +46,8 @@ export function listCityscapesFrames(root: string, split: string): CityscapesFra
 export interface CityscapesLabels {
   width: number;
   height: number;
+  /** The labelIds as stored. */
+  labelIds: Uint8Array;
   semantic: Uint8Array;
   /** null without an instance map. */
   instances: Int32Array | null;
@@ -68,6 +70,7 @@ export async function readCityscapesLabels(
   const labels: CityscapesLabels = {
     width: ids.width,
     height: ids.height,
+    labelIds: ids.data,
     semantic,
     instances: null,
     crowd: null,

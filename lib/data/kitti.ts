@@ -4,8 +4,8 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { assertKnownLabelIds, colorsToTrainIds, IGNORE_ID, labelIdsToTrainIds } from "./cityscapes_labels.ts";
-import { assertSameSize, readGray, readGray16, readImageSize, readRgb } from "./image_io.ts";
+import { assertKnownLabelIds, colorsToLabelIds, IGNORE_ID, labelIdsToTrainIds } from "./cityscapes_labels.ts";
+import { assertSameSize, type Image8, readGray, readGray16, readImageSize, readRgb } from "./image_io.ts";
 import { decodeCityscapesInstanceIds, decodeKittiInstanceIds, splitInstances } from "./instance_split.ts";
 import type { Sample } from "./sample.ts";
 
@@ -62,10 +62,26 @@ function assertPair(imagePath: string, otherPath: string, what: string): void {
   if (!existsSync(otherPath)) throw new Error(`missing pair: ${imagePath} has no ${what} ${otherPath}`);
 }
 
+/** A frame's labels as Cityscapes labelIds (8-bit, 1 channel): semantic/ as stored, or semantic_rgb/ decoded. */
+export async function readKittiLabelIds(
+  dir: string,
+  name: string,
+  source: KittiReadOptions["semantic"] = "auto",
+): Promise<Image8> {
+  const { path, labelIds } = kittiLabelFile(dir, name, source);
+  if (labelIds) {
+    const ids = await readGray(path);
+    assertKnownLabelIds(ids.data, path);
+    return ids;
+  }
+  const rgb = await readRgb(path, { require8Bit: true });
+  return { data: colorsToLabelIds(rgb.data, path), width: rgb.width, height: rgb.height, channels: 1 };
+}
+
 /** Reads one frame as a Sample (semantic trainIds; instances/crowd when instance labels exist, else null). */
 export async function readKittiFrame(dir: string, name: string, options: KittiReadOptions = {}): Promise<Sample> {
   const imagePath = join(dir, "image_2", `${name}.png`);
-  const { path: labelPath, labelIds } = kittiLabelFile(dir, name, options.semantic);
+  const { path: labelPath } = kittiLabelFile(dir, name, options.semantic);
   if (!existsSync(imagePath)) {
     throw new Error(
       existsSync(labelPath) ? `missing pair: ${labelPath} has no image ${imagePath}` : `${imagePath}: file not found`,
@@ -73,17 +89,9 @@ export async function readKittiFrame(dir: string, name: string, options: KittiRe
   }
   assertPair(imagePath, labelPath, "label");
   const image = await readRgb(imagePath);
-  let semantic: Uint8Array;
-  if (labelIds) {
-    const ids = await readGray(labelPath);
-    assertSameSize(image, imagePath, ids, labelPath);
-    assertKnownLabelIds(ids.data, labelPath);
-    semantic = labelIdsToTrainIds(ids.data);
-  } else {
-    const rgb = await readRgb(labelPath, { require8Bit: true });
-    assertSameSize(image, imagePath, rgb, labelPath);
-    semantic = colorsToTrainIds(rgb.data, labelPath);
-  }
+  const label = await readKittiLabelIds(dir, name, options.semantic);
+  assertSameSize(image, imagePath, label, labelPath);
+  const semantic = labelIdsToTrainIds(label.data);
   const sample: Sample = {
     name,
     width: image.width,

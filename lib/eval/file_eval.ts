@@ -1,5 +1,5 @@
 // Scores any method's prediction files against ground-truth files in the official formats, without a model:
-// semantic (`*_labelIds.png` vs Cityscapes gtFine or KITTI), instance (Cityscapes `.txt` + masks, scored like
+// semantic (`*_labelIds.png` vs Cityscapes gtFine or KITTI; also ika's ACDC-30 and ika-12), instance (Cityscapes `.txt` + masks, scored like
 // cityscapesScripts) and panoptic (COCO-panoptic JSON + PNGs vs the same, scored like panopticapi).
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -22,7 +22,14 @@ import {
   rgb2id,
 } from "../data/coco_panoptic.ts";
 import { assertSameSize, readGray, readRgb } from "../data/image_io.ts";
-import { KITTI_ATTRIBUTION, kittiLabelFile, listKittiFrames, readKittiFrame, readKittiSplit } from "../data/kitti.ts";
+import {
+  KITTI_ATTRIBUTION,
+  kittiLabelFile,
+  listKittiFrames,
+  readKittiFrame,
+  readKittiLabelIds,
+  readKittiSplit,
+} from "../data/kitti.ts";
 import { findFiles } from "../io/find_files.ts";
 import { readInstanceResults } from "../metrics/export.ts";
 import {
@@ -47,6 +54,7 @@ import {
   cityscapesAvgInstanceSize,
   createSemanticStats,
   semanticResult,
+  type SemanticStats,
 } from "../metrics/semantic.ts";
 import {
   chooseTask,
@@ -61,7 +69,15 @@ import {
   TASK_FORMATS,
 } from "./file_formats.ts";
 import { TRAIN_CATEGORIES } from "./model_eval.ts";
-import { type EvalRecord, instanceSection, panopticSection, semanticSection } from "./record.ts";
+import {
+  type EvalRecord,
+  instanceSection,
+  panopticSection,
+  SCHEME_NAMES,
+  schemeSection,
+  semanticSection,
+} from "./record.ts";
+import { CLASS_SCHEMES, type SchemeName } from "../train/validation.ts";
 
 export interface FileEvalOptions {
   gt: string;
@@ -109,7 +125,11 @@ function listGtFrames(path: string, format: GtFormat, options: FileEvalOptions):
     frames = names.map((name) => ({
       name,
       file: kittiLabelFile(path, name).path,
-      read: async () => ({ ...await readKittiFrame(path, name, readOptions), instanceIds: null }),
+      read: async () => ({
+        ...await readKittiFrame(path, name, readOptions),
+        labelIds: (await readKittiLabelIds(path, name)).data,
+        instanceIds: null,
+      }),
     }));
   }
   return options.frames > 0 ? frames.slice(0, options.frames) : frames;
@@ -152,7 +172,7 @@ async function scoreSemanticOrInstance(
   task: "semantic" | "instance",
   options: FileEvalOptions,
   gtFormat: GtFormat,
-): Promise<Pick<EvalRecord, "frames" | "instanceFrames" | "semantic" | "instance">> {
+): Promise<Pick<EvalRecord, "frames" | "instanceFrames" | "semantic" | "schemes" | "instance">> {
   const frames = listGtFrames(options.gt, gtFormat, options);
   if (frames.length === 0) throw new Error(`${options.gt}: no ground-truth frames`);
   const predFiles = task === "semantic"
@@ -162,6 +182,10 @@ async function scoreSemanticOrInstance(
   const semantic = createSemanticStats(NUM_TRAIN_CLASSES, {
     avgInstanceSize: cityscapesAvgInstanceSize(TRAIN_CLASS_NAMES),
   });
+  const schemes = {
+    acdc30: CLASS_SCHEMES.acdc30.stats(),
+    ika12: CLASS_SCHEMES.ika12.stats(),
+  } satisfies Record<SchemeName, SemanticStats>;
   const scoring = instanceScoring(gtFormat);
   const instance = createInstanceStats(scoring.classIds);
   let instanceFrames = 0;
@@ -174,6 +198,10 @@ async function scoreSemanticOrInstance(
       assertKnownLabelIds(pred.data, predFile);
       const predTrainIds = labelIdsToTrainIds(pred.data);
       accumulateSemantic(semantic, gt.semantic, predTrainIds, predFile);
+      for (const k of ["acdc30", "ika12"] as const) {
+        const scheme = CLASS_SCHEMES[k];
+        accumulateSemantic(schemes[k], scheme.gt(gt.labelIds), scheme.gt(pred.data), predFile);
+      }
       if (gt.instances) {
         accumulateInstanceWeights(semantic, gt.semantic, gt.instances, predTrainIds, predFile);
         instanceFrames++;
@@ -190,6 +218,12 @@ async function scoreSemanticOrInstance(
     frames: frames.length,
     instanceFrames,
     semantic: task === "semantic" ? semanticSection(semanticResult(semantic)) : null,
+    schemes: task === "semantic"
+      ? {
+        acdc30: schemeSection(semanticResult(schemes.acdc30), SCHEME_NAMES.acdc30),
+        ika12: schemeSection(semanticResult(schemes.ika12), SCHEME_NAMES.ika12),
+      }
+      : null,
     instance: task === "instance" ? instanceSection(instanceResult(instance), scoring.names) : null,
   };
 }
@@ -293,13 +327,12 @@ export async function evaluateFiles(options: FileEvalOptions): Promise<EvalRecor
   );
   const predFormat: PredFormat = TASK_FORMATS[task].pred;
   const scores = task === "panoptic"
-    ? { semantic: null, instance: null, ...await scorePanoptic(options) }
+    ? { semantic: null, schemes: null, instance: null, ...await scorePanoptic(options) }
     : { panoptic: null, ...await scoreSemanticOrInstance(task, options, gtFormat) };
   return {
     source: { kind: "files", gt: resolve(options.gt), gtFormat, pred: resolve(options.pred), predFormat, task },
     createdAt: new Date().toISOString(),
     secondsPerFrame: (performance.now() - start) / 1000 / scores.frames,
-    schemes: null,
     perFrame: null,
     attribution: gtFormat === "kitti" ? KITTI_ATTRIBUTION : null,
     ...scores,

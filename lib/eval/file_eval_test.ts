@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readKittiSplit } from "../data/kitti.ts";
+import { readKittiLabelIds, readKittiSplit } from "../data/kitti.ts";
 import { writePng } from "../data/image_io.ts";
 import { writeLabelIdsPng } from "../metrics/export.ts";
 import { evaluateFiles, type FileEvalOptions } from "./file_eval.ts";
@@ -42,6 +42,7 @@ Deno.test(
     assert.equal(semantic.semantic!.miiou, 1, "iIoU from the instanceIds");
     assert.equal(semantic.semantic!.pixelAccuracy, 1);
     assert.equal(semantic.instance, null);
+    assert.equal(semantic.schemes!.ika12.miou, 1);
 
     const instance = await evaluateFiles({ ...base, gt: gtFine, pred: pred.instance });
     assert.deepEqual([instance.instance!.ap, instance.instance!.ap50], [1, 1]);
@@ -59,6 +60,7 @@ Deno.test(
     const bad = await writePredictions(join(dir, "wrong"), [wrong]);
     const s2 = await evaluateFiles({ ...base, gt: gtFine, pred: bad.semantic });
     assert.ok(s2.semantic!.miou < 1 && s2.semantic!.perClass[8].iou === 0, `mIoU ${s2.semantic!.miou}`);
+    assert.ok(s2.schemes!.ika12.miou < 1, "vegetation as sky is wrong in ika-12 too");
     const i2 = await evaluateFiles({ ...base, gt: gtFine, pred: bad.instance });
     assert.ok(i2.instance!.ap < 1 && i2.instance!.ap > 0, `AP ${i2.instance!.ap}`);
     const p2 = await evaluateFiles({ ...base, gt: FIXTURE_JSON, pred: bad.panoptic });
@@ -76,6 +78,14 @@ Deno.test(
     const semantic = await evaluateFiles({ ...kitti, pred: pred.semantic });
     assert.equal(semantic.frames, 2);
     assert.deepEqual([semantic.semantic!.miou, semantic.semantic!.miiou], [1, 1]);
+    assert.equal(semantic.schemes!.ika12.miou, 1, "ika-12 merges no class that trainIds lose");
+    // ACDC-30 keeps classes trainIds lose (parking, guard rail, …): only the labelIds themselves score 1 there.
+    for (const name of names) {
+      const labelIds = await readKittiLabelIds(KITTI, name);
+      await writePng(join(dir, "labelIds", `${name}_labelIds.png`), labelIds);
+    }
+    const exact = await evaluateFiles({ ...kitti, pred: join(dir, "labelIds") });
+    assert.deepEqual([exact.schemes!.acdc30.miou, exact.schemes!.ika12.miou, exact.semantic!.miou], [1, 1, 1]);
     assert.match(semantic.attribution!, /KITTI.*CC BY-NC-SA 3\.0/);
     const instance = await evaluateFiles({ ...kitti, pred: pred.instance });
     assert.equal(instance.instance!.ap, 1);

@@ -1,12 +1,10 @@
 // Evaluates a model on the frames of a KITTI split: inference at a chosen scale, Panoptic-DeepLab post-processing,
 // and the semantic / panoptic / instance scores (lib/metrics/evaluate.ts). Used by training and `deno task eval`.
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { join } from "node:path";
 import { labelIdsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/acdc_labels.ts";
-import { colorsToLabelIds, NUM_TRAIN_CLASSES } from "../data/cityscapes_labels.ts";
+import { NUM_TRAIN_CLASSES } from "../data/cityscapes_labels.ts";
 import { IKA12_NONE, labelIdsToIka12, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/ika_labels.ts";
-import { readRgb } from "../data/image_io.ts";
-import { readKittiFrame, readKittiSplit } from "../data/kitti.ts";
+import { readKittiFrame, readKittiLabelIds, readKittiSplit } from "../data/kitti.ts";
 import { addFrame, createEvaluation, type EvaluationResult, evaluationResult } from "../metrics/evaluate.ts";
 import {
   accumulateSemantic,
@@ -32,9 +30,9 @@ export interface ValidationOptions {
 
 /**
  * The other class schemes scored from the same predictions: ika's ACDC 30 classes ("none" is a class, as in the
- * course's Keras mean IoU) and ika's 12 classes ("none" is void). GT: the KITTI label colours' labelIds, mapped.
+ * course's Keras mean IoU) and ika's 12 classes ("none" is void). GT: the KITTI labels' labelIds, mapped.
  */
-const SCHEMES = {
+export const CLASS_SCHEMES = {
   acdc30: {
     stats: () => createSemanticStats(NUM_ACDC30_CLASSES),
     gt: labelIdsToAcdc30,
@@ -46,7 +44,7 @@ const SCHEMES = {
     pred: trainIdsToIka12,
   },
 } as const;
-export type SchemeName = keyof typeof SCHEMES;
+export type SchemeName = keyof typeof CLASS_SCHEMES;
 
 export interface ModelEvaluation {
   result: EvaluationResult;
@@ -85,7 +83,7 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
   const names = options.frames > 0 ? all.slice(0, options.frames) : all;
   const ev = createEvaluation();
   const stats = Object.fromEntries(
-    Object.entries(SCHEMES).map(([k, s]) => [k, s.stats()]),
+    Object.entries(CLASS_SCHEMES).map(([k, s]) => [k, s.stats()]),
   ) as Record<SchemeName, SemanticStats>;
   const perFrame: FrameScore[] = [];
   for (const [i, name] of names.entries()) {
@@ -95,9 +93,8 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
     const heads = predictHeads(model, sample.image, sample.height, sample.width, { scale: options.scale });
     const prediction = panopticFromModelHeads(heads);
     addFrame(ev, sample, prediction);
-    const labelFile = join(options.root, "semantic_rgb", `${name}.png`);
-    const labelIds = colorsToLabelIds((await readRgb(labelFile)).data, labelFile);
-    for (const [k, scheme] of Object.entries(SCHEMES) as [SchemeName, typeof SCHEMES[SchemeName]][]) {
+    const labelIds = (await readKittiLabelIds(options.root, name)).data;
+    for (const [k, scheme] of Object.entries(CLASS_SCHEMES) as [SchemeName, typeof CLASS_SCHEMES[SchemeName]][]) {
       accumulateSemantic(stats[k], scheme.gt(labelIds), scheme.pred(prediction.semantic), name);
     }
     const own = createSemanticStats(NUM_TRAIN_CLASSES);
