@@ -1,5 +1,5 @@
-// `deno task predict` end to end on one KITTI frame with a freshly exported model: the four files per image, and
-// a clear error for a missing image.
+// `deno task predict` end to end on one KITTI frame with a freshly exported model: the files per image, scored by
+// `deno task eval`'s file mode, and a clear error for a missing image.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { initBackend } from "../lib/backend.ts";
 import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
 import { exportFloat16 } from "../lib/train/float16_export.ts";
-import { PROJECT } from "../lib/eval/testing/round_trip.ts";
+import { KITTI, PROJECT } from "../lib/eval/testing/round_trip.ts";
+import { evaluateFiles } from "../lib/eval/file_eval.ts";
+import { readKittiSplit } from "../lib/data/kitti.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 
@@ -26,16 +28,27 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     const model = await buildPanopticDeepLab({ pretrained: false });
     await exportFloat16(model, join(dir, "model"));
     model.dispose();
-    const image = join(PROJECT, "data", "kitti", "image_2", "000010_10.png");
+    const [name] = readKittiSplit(KITTI, "acdc_val");
+    const image = join(KITTI, "image_2", `${name}.png`);
     const out = join(dir, "out");
     const ok = await runPredict([image, "--checkpoint", join(dir, "model"), "--out", out, "--scale", "0.25"]);
     assert.equal(ok.code, 0, ok.stderr);
-    for (const suffix of ["panoptic.png", "semantic.png", "overlay.png", "segments.json"]) {
-      assert.ok(existsSync(join(out, `000010_10_${suffix}`)), suffix);
+    for (const suffix of ["panoptic.png", "semantic.png", "labelIds.png", "overlay.png", "segments.json"]) {
+      assert.ok(existsSync(join(out, `${name}_${suffix}`)), suffix);
     }
-    const record = JSON.parse(readFileSync(join(out, "000010_10_segments.json"), "utf8"));
+    const record = JSON.parse(readFileSync(join(out, `${name}_segments.json`), "utf8"));
     const area = record.segments.reduce((s: number, e: { area: number }) => s + e.area, 0);
     assert.equal(area, record.width * record.height);
+    const scored = await evaluateFiles({
+      gt: KITTI,
+      pred: out,
+      task: null,
+      split: "acdc_val",
+      frames: 1,
+      instances: null,
+    });
+    assert.equal(scored.frames, 1);
+    assert.ok(scored.semantic!.miou >= 0 && scored.semantic!.miou <= 1);
     const missing = await runPredict([join(dir, "nope.png"), "--checkpoint", join(dir, "model"), "--out", out]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /predict: .*nope\.png: file not found/);

@@ -1,5 +1,5 @@
 // `deno task predict <image.png> [...] [--checkpoint PATH] [--out DIR] [--scale S]`: panoptic prediction on image
-// files with a trained model → panoptic PNG, semantic colour PNG, overlay PNG and segments JSON per image.
+// files with a trained model → panoptic, semantic colour, labelIds and overlay PNGs and a segments JSON per image.
 import { parseArgs } from "node:util";
 import { initBackend } from "../backend.ts";
 import { loadPanopticModel } from "../model/load.ts";
@@ -11,7 +11,8 @@ const HELP = `deno task predict <image> [<image> ...] [options]
   --out DIR           output folder; default predictions
   --scale S           resize factor before the network; default 1
 Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R + 256 G + 256² B, 0 = void),
-<stem>_semantic.png (Cityscapes colours), <stem>_overlay.png and <stem>_segments.json.`;
+<stem>_semantic.png (Cityscapes colours), <stem>_labelIds.png (scoreable: deno task eval --gt … --pred DIR),
+<stem>_overlay.png and <stem>_segments.json.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

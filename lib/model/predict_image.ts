@@ -1,6 +1,6 @@
 // Panoptic prediction on one image file, written as files: the COCO-panoptic PNG (segment id = labelId*1000 + k),
-// the semantic map in the Cityscapes palette, an overlay (panoptic colours, instance outlines and labels) and a
-// JSON list of segments (class, ids, area, box, score for things; void as id 0).
+// the semantic map in the Cityscapes palette and as labelIds (scoreable by `deno task eval`), an overlay (panoptic
+// colours, instance outlines and labels) and a JSON list of segments (ids, class, area, box, thing scores; void = 0).
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { basename, dirname, extname, join } from "node:path";
 import {
@@ -13,7 +13,7 @@ import {
 } from "../data/cityscapes_labels.ts";
 import { readRgb, writePng } from "../data/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { writePanopticPng } from "../metrics/export.ts";
+import { writeLabelIdsPng, writePanopticPng } from "../metrics/export.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import { imageToCanvas } from "../viz/grid.ts";
 import { instanceLabels, panopticOverlay } from "../viz/panoptic_overlay.ts";
@@ -37,6 +37,8 @@ export interface SegmentEntry {
 export interface PredictionFiles {
   panoptic: string;
   semantic: string;
+  /** The semantic map as Cityscapes labelIds (void → 0), the format evalPixelLevelSemanticLabeling and eval read. */
+  labelIds: string;
   overlay: string;
   segments: string;
 }
@@ -48,18 +50,19 @@ export interface ImagePrediction {
   segments: SegmentEntry[];
 }
 
-/** Output file names for an image: `<stem>_panoptic.png`, `_semantic.png`, `_overlay.png`, `_segments.json`. */
+/** Output files of an image: `<stem>_panoptic.png`, `_semantic.png`, `_labelIds.png`, `_overlay.png`, `_segments.json`. */
 export function predictionFiles(outDir: string, imagePath: string): PredictionFiles {
   const stem = basename(imagePath, extname(imagePath));
   return {
     panoptic: join(outDir, `${stem}_panoptic.png`),
     semantic: join(outDir, `${stem}_semantic.png`),
+    labelIds: join(outDir, `${stem}_labelIds.png`),
     overlay: join(outDir, `${stem}_overlay.png`),
     segments: join(outDir, `${stem}_segments.json`),
   };
 }
 
-/** Writes the four files for `prediction` of the RGB `image`; returns the segment list (void first, if any). */
+/** Writes the image files for `prediction` of the RGB `image`; returns the segment list (void first, if any). */
 export async function writePrediction(
   files: PredictionFiles,
   image: Uint8Array,
@@ -69,6 +72,7 @@ export async function writePrediction(
   const stem = basename(files.panoptic, ".png");
   const annotation = await writePanopticPng(dirname(files.panoptic), stem, prediction.panoptic, width, height);
   await writePng(files.semantic, { data: trainIdsToColors(prediction.semantic), width, height, channels: 3 });
+  await writeLabelIdsPng(files.labelIds, prediction.semantic, width, height);
   const canvas = imageToCanvas(panopticOverlay(image, prediction));
   instanceLabels(prediction)(canvas.getContext("2d"));
   writeFileAtomic(files.overlay, new Uint8Array(await canvas.encode("png")));

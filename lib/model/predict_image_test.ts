@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initBackend } from "../backend.ts";
-import { THING_TRAIN_IDS, TRAIN_COLORS } from "../data/cityscapes_labels.ts";
+import { labelIdsToTrainIds, THING_TRAIN_IDS, TRAIN_COLORS } from "../data/cityscapes_labels.ts";
 import { rgb2id } from "../data/coco_panoptic.ts";
-import { readImageSize, readRgb } from "../data/image_io.ts";
+import { readGray, readImageSize, readRgb } from "../data/image_io.ts";
 import { sceneSample } from "../data/synthetic.ts";
 import { buildTargets } from "../data/targets.ts";
 import { panopticFromHeads } from "../postprocess/panoptic.ts";
@@ -36,7 +36,7 @@ async function pngAreas(path: string): Promise<Map<number, number>> {
 }
 
 Deno.test(
-  "predictImage on a KITTI frame: four files; segments cover the frame and match the panoptic PNG",
+  "predictImage on a KITTI frame: all files written; segments cover the frame and match the panoptic PNG",
   withTempDir(async (dir) => {
     const model = await buildPanopticDeepLab({ pretrained: false });
     const result = await predictImage(model, KITTI_IMAGE, dir, { scale: 0.25, checkpoint: "test" });
@@ -55,6 +55,9 @@ Deno.test(
     }
     assert.deepEqual(await readImageSize(result.files.overlay), { width: 1242, height: 375 });
     const semantic = (await readRgb(result.files.semantic)).data;
+    const labelIds = (await readGray(result.files.labelIds)).data;
+    const semanticTrainIds = labelIdsToTrainIds(labelIds);
+    assert.ok(semanticTrainIds.every((t) => t < 19), "every pixel has one of the 19 classes");
     const palette = new Set(TRAIN_COLORS.map((c) => c.join()));
     for (let p = 0; p < semantic.length; p += 3 * 997) assert.ok(palette.has(semantic.slice(p, p + 3).join()));
   }),
