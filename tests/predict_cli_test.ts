@@ -1,5 +1,5 @@
 // `deno task predict` end to end on one KITTI frame with a freshly exported model: the files per image, scored by
-// `deno task eval`'s file mode, and a clear error for a missing image.
+// `deno task eval`'s file mode exactly as model mode scores them, and a clear error for a missing image.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
 import { exportFloat16 } from "../lib/train/float16_export.ts";
 import { KITTI, PROJECT } from "../lib/eval/testing/round_trip.ts";
 import { evaluateFiles } from "../lib/eval/file_eval.ts";
+import { evaluateCheckpoint } from "../lib/eval/model_eval.ts";
 import { readKittiSplit } from "../lib/data/kitti.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
@@ -39,6 +40,7 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     const record = JSON.parse(readFileSync(join(out, `${name}_segments.json`), "utf8"));
     const area = record.segments.reduce((s: number, e: { area: number }) => s + e.area, 0);
     assert.equal(area, record.width * record.height);
+    // The files score exactly what model mode measures on the same frame at the same scale.
     const scored = await evaluateFiles({
       gt: KITTI,
       pred: out,
@@ -47,8 +49,18 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
       frames: 1,
       instances: null,
     });
+    const { record: direct } = await evaluateCheckpoint({
+      checkpoint: join(dir, "model"),
+      data: KITTI,
+      split: "acdc_val",
+      instances: null,
+      frames: 1,
+      scale: 0.25,
+    });
     assert.equal(scored.frames, 1);
     assert.ok(scored.semantic!.miou >= 0 && scored.semantic!.miou <= 1);
+    assert.deepEqual(scored.semantic!.perClass, direct.semantic!.perClass);
+    assert.deepEqual(scored.schemes, direct.schemes);
     const missing = await runPredict([join(dir, "nope.png"), "--checkpoint", join(dir, "model"), "--out", out]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /predict: .*nope\.png: file not found/);
