@@ -319,6 +319,12 @@ async function scorePanoptic(
 export async function evaluateFiles(options: FileEvalOptions): Promise<EvalRecord> {
   const start = performance.now();
   const gtFormat = detectGt(options.gt);
+  if (gtFormat !== "kitti" && (options.split !== null || options.instances !== null)) {
+    throw new Error(
+      `${options.gt}: --split and --instances apply to KITTI ground truth only (this is ${gtFormat}; pass the ` +
+        "split's own folder or JSON)",
+    );
+  }
   const predFormats = detectPred(options.pred);
   const task = chooseTask(
     { path: options.gt, format: gtFormat },

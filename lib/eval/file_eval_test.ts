@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readKittiLabelIds, readKittiSplit } from "../data/kitti.ts";
 import { writePng } from "../data/image_io.ts";
-import { writeLabelIdsPng } from "../metrics/export.ts";
+import { panopticPngDir, writeLabelIdsPng, writePanopticJson, writePanopticPng } from "../metrics/export.ts";
 import { evaluateFiles, type FileEvalOptions } from "./file_eval.ts";
 import {
   FIXTURE_JSON,
@@ -130,6 +130,35 @@ Deno.test(
         `pan/panoptic/${fixture.name}\\.png \\(segments in .*panoptic\\.json\\): prediction segment id ` +
           `${dropped} is in the map but not in the segment list`,
       ),
+    );
+  }),
+);
+
+Deno.test(
+  "file eval: a non-Cityscapes COCO-panoptic dataset is scored in its own categories; --split is KITTI-only",
+  withTempDir(async (dir) => {
+    const W = 4, H = 2;
+    // category 1 "lane" (stuff), 2 "cone" (thing): two cones, one lane region
+    const map = Int32Array.from([1000, 1000, 2001, 2001, 1000, 1000, 2002, 2002]);
+    const categories = [{ id: 1, name: "lane", isthing: 0 }, { id: 2, name: "cone", isthing: 1 }];
+    const write = async (json: string, m: Int32Array) => {
+      const annotation = await writePanopticPng(panopticPngDir(json), "f", m, W, H, { toCategoryId: (c) => c });
+      writePanopticJson(json, [annotation], new Map([["f", { width: W, height: H, fileName: "f.png" }]]), categories);
+    };
+    await write(join(dir, "gt.json"), map);
+    await write(join(dir, "pred.json"), map);
+    const same = await evaluateFiles({ ...base, gt: join(dir, "gt.json"), pred: join(dir, "pred.json") });
+    assert.deepEqual(same.panoptic!.perClass.map((c) => [c.name, c.isThing, c.pq]), [["lane", false, 1], [
+      "cone",
+      true,
+      1,
+    ]]);
+    await write(join(dir, "merged.json"), map.map((v) => (v > 2000 ? 2001 : v)));
+    const merged = await evaluateFiles({ ...base, gt: join(dir, "gt.json"), pred: join(dir, "merged.json") });
+    assert.equal(merged.panoptic!.things.pq, 0, "one cone covering two: IoU 0.5 is no match");
+    await assert.rejects(
+      evaluateFiles({ ...base, split: "acdc_val", gt: join(dir, "gt.json"), pred: join(dir, "pred.json") }),
+      /gt\.json: --split and --instances apply to KITTI ground truth only \(this is coco-panoptic/,
     );
   }),
 );
