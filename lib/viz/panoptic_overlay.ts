@@ -43,13 +43,16 @@ export function panopticOverlay(
   return { data: out, width, height };
 }
 
-/** Draws "class score" at each instance's centre (for a grid tile's `draw`), with a dark box behind the text. */
+/**
+ * Draws "class score" at each instance's centre (for a grid tile's `draw`), with a dark box behind the text. The
+ * font size is in image pixels: by default a fixed share of the image width, so labels stay legible in a scaled tile.
+ */
 export function instanceLabels(
   prediction: PanopticPrediction,
   options: { classNames?: readonly string[]; fontSize?: number } = {},
 ): (ctx: SKRSContext2D) => void {
   const names = options.classNames ?? TRAIN_CLASS_NAMES;
-  const font = options.fontSize ?? 13;
+  const font = options.fontSize ?? Math.max(12, Math.round(prediction.width / 45));
   return (ctx) => {
     ctx.font = `${font}px DejaVu Sans, sans-serif`;
     for (const inst of prediction.instances) {
