@@ -1,6 +1,8 @@
 // The benchmark sections `deno task bench` knows, in the order it runs them. Add a section here to add it to the
 // task (flags of all sections share one namespace: reuse a name only with the same meaning).
+import { dataPipelineSection } from "./data_pipeline_section.ts";
 import type { BenchSection } from "./section.ts";
 import { trainStepSection } from "./train_step.ts";
 
-export const BENCH_SECTIONS: readonly BenchSection[] = [trainStepSection];
+/** train-step runs before data-pipeline, which compares its rate with the newest train-step record. */
+export const BENCH_SECTIONS: readonly BenchSection[] = [trainStepSection, dataPipelineSection];
