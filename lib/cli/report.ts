@@ -1,11 +1,12 @@
 // `deno task report`: executes report.ipynb and notebooks/*.ipynb top to bottom and writes their HTML beside them.
-import { dirname, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { executeNotebook, reportNotebooks } from "../report/notebooks.ts";
 import { PROJECT_ROOT } from "../setup/data_links.ts";
 
 for (const notebook of reportNotebooks(PROJECT_ROOT)) {
   const start = performance.now();
   console.log(`executing ${relative(PROJECT_ROOT, notebook)} …`);
-  const out = await executeNotebook(notebook, { outputDir: dirname(notebook), format: "html" });
+  const hideInput = notebook === join(PROJECT_ROOT, "report.ipynb");
+  const out = await executeNotebook(notebook, { outputDir: dirname(notebook), format: "html", hideInput });
   console.log(`  wrote ${relative(PROJECT_ROOT, out)} in ${((performance.now() - start) / 1000).toFixed(0)} s`);
 }

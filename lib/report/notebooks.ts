@@ -13,6 +13,8 @@ export interface ExecuteOptions {
   env?: Record<string, string>;
   /** Seconds a single cell may take; -1 = no limit. */
   cellTimeout?: number;
+  /** Leave the code cells' input out of the output (the report reads as a document; parts show their code). */
+  hideInput?: boolean;
 }
 
 /** Runs every cell of `notebook` (cwd = its folder); throws with nbconvert's error when a cell fails. */
@@ -28,6 +30,7 @@ export async function executeNotebook(notebook: string, options: ExecuteOptions)
       "--execute",
       `--ExecutePreprocessor.timeout=${options.cellTimeout ?? -1}`,
       "--ExecutePreprocessor.kernel_name=deno",
+      ...(options.hideInput ? ["--no-input"] : []),
       `--ExecutePreprocessor.cwd=${dirname(notebook)}`,
       "--output-dir",
       tmp,

@@ -1,0 +1,61 @@
+// The report's summary table: headline scores of a run's evaluation record, the run's length, and the training-
+// step speed ratio against the PyTorch peer from the newest benchmark record. Missing records become rows saying so.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EvalRecord } from "../eval/record.ts";
+import { readRecords, type StepRecord } from "../train/trainer.ts";
+import type { DatedBench } from "./records.ts";
+import type { Cell } from "./table.ts";
+
+/** ika's U-Net from the ACDC course on the same KITTI split, 30 classes (data/kitti README; ika acdc-notebooks). */
+export const IKA_UNET_MIOU = { withoutAugmentation: 0.3437, withAugmentation: 0.3771 };
+
+/** A fraction as a percentage with one decimal; "–" for a missing or NaN value. */
+export function percent(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? "–" : (100 * v).toFixed(1);
+}
+
+interface TrainStepData {
+  tfjs: { step: { medianMs: number } };
+  torch?: { stepMs: number } | null;
+}
+
+export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench: DatedBench | null): Cell[][] {
+  const rows: Cell[][] = [];
+  if (evalRecord) {
+    const pq = evalRecord.panoptic?.all;
+    rows.push(
+      ["semantic mIoU, 19 Cityscapes classes (%)", percent(evalRecord.semantic?.miou)],
+      ["semantic mIoU, ika's ACDC 30 classes (%)", percent(evalRecord.schemes?.acdc30.miou)],
+      [
+        "  ika's U-Net on the same split, without / with augmentation (%)",
+        `${percent(IKA_UNET_MIOU.withoutAugmentation)} / ${percent(IKA_UNET_MIOU.withAugmentation)}`,
+      ],
+      ["semantic mIoU, ika's 12 classes (%)", percent(evalRecord.schemes?.ika12.miou)],
+      ["PQ / SQ / RQ, all classes (%)", [pq?.pq, pq?.sq, pq?.rq].map(percent).join(" / ")],
+      ["instance AP / AP50 (%)", `${percent(evalRecord.instance?.ap)} / ${percent(evalRecord.instance?.ap50)}`],
+      ["validation frames", evalRecord.frames],
+    );
+  } else {
+    rows.push(["evaluation", `no record yet: deno task eval --checkpoint ${runDir}`]);
+  }
+  if (existsSync(join(runDir, "train.jsonl"))) {
+    const steps = readRecords(runDir).filter((r): r is StepRecord => r.type === "step");
+    const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8"));
+    const last = steps[steps.length - 1];
+    if (last) {
+      rows.push(
+        ["training steps × batch, crop", `${last.step} × ${config.batchSize}, ${config.crop.join("x")}`],
+        ["training time (minutes)", Math.round(last.elapsedSeconds / 60)],
+      );
+    }
+  }
+  if (bench) {
+    const d = bench.result.data as TrainStepData;
+    rows.push([
+      "training step time, tfjs wasm (1 thread) / PyTorch CPU (2 threads)",
+      d.torch ? `${(d.tfjs.step.medianMs / d.torch.stepMs).toFixed(2)}×` : "no PyTorch peer in the record",
+    ]);
+  }
+  return rows;
+}
