@@ -1,7 +1,7 @@
 // Bench section "data-pipeline": per-stage time of one KITTI training example and the images/s the input pipeline
 // delivers with 0..N workers, compared with the training step's consumption rate from the newest train-step record.
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { PROJECT_ROOT } from "../setup/data_links.ts";
 import { benchDataPipeline, type DataPipelineBench } from "./data_pipeline.ts";
 import { type BenchResult, type BenchSection, type FlagValues, intFlag } from "./section.ts";
@@ -56,6 +56,12 @@ export function dataPipelineConfig(flags: FlagValues): DataPipelineConfig {
   };
 }
 
+/** `path` relative to the project root when it is inside it (records and messages stay machine-independent). */
+export function projectRelative(path: string): string {
+  const rel = relative(PROJECT_ROOT, path);
+  return rel.startsWith("..") ? path : rel;
+}
+
 /** The newest `<timestamp>-train-step.json` in `dir` (file names sort by time), or null when there is none. */
 export function newestTrainStepRecord(dir: string): TrainStepConsumption | null {
   let names: string[];
@@ -74,13 +80,23 @@ export function newestTrainStepRecord(dir: string): TrainStepConsumption | null 
     throw new Error(`${file}: not a train-step record (no data.tfjs.imagesPerSecond > 0 and data.config)`);
   }
   const { height, width, batch } = d.config;
-  return { file, date: String(record.date), backend: String(d.backend), imagesPerSecond, height, width, batch };
+  return {
+    file: projectRelative(file),
+    date: String(record.date),
+    backend: String(d.backend),
+    imagesPerSecond,
+    height,
+    width,
+    batch,
+  };
 }
 
 function methodology(c: DataPipelineConfig, d: DataPipelineData): string[] {
   const t = d.trainStep;
   return [
-    `data: KITTI semantics 2015 split ${c.split} (${c.kittiRoot}); every example = read (PNG decode of image and ` +
+    `data: KITTI semantics 2015 split ${c.split} (${
+      projectRelative(c.kittiRoot)
+    }); every example = read (PNG decode of image and ` +
     `labels) → augment (random scale, crop ${c.height}x${c.width}, flip) → targets (centre heatmap, offsets, ` +
     `weights) → normalise`,
     `stage times: median over the first ${c.stageFrames} frames, one at a time on the calling thread`,
@@ -163,7 +179,7 @@ export const dataPipelineSection: BenchSection = {
     width: { type: "string", default: "512" },
     batch: { type: "string", default: "4" },
     "pipeline-workers": { type: "string", default: "0,2" },
-    "pipeline-batches": { type: "string", default: "10" },
+    "pipeline-batches": { type: "string", default: "30" },
     "stage-frames": { type: "string", default: "5" },
   },
   run: (flags, log) => benchDataPipelineSection(dataPipelineConfig(flags), String(flags.out), log),

@@ -2,7 +2,7 @@
 // labels (GT centre heatmap and offsets, confident class probabilities): a bench section with a built-in check
 // that the scores come out perfect.
 
-import { IGNORE_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS } from "../data/cityscapes_labels.ts";
+import { IGNORE_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
 import type { Sample } from "../data/sample.ts";
 import { type SceneBox, sceneSample } from "../data/synthetic.ts";
 import { buildTargets } from "../data/targets.ts";
@@ -16,8 +16,19 @@ export interface SyntheticHeads {
   offsets: Float32Array;
 }
 
-/** Sky, building, road and a grid of `instances` cars/persons (3 rows), with heads derived from the labels. */
-export function syntheticHeads(height: number, width: number, instances: number): SyntheticHeads {
+/**
+ * Sky, building, road and a grid of `instances` cars/persons (3 rows), with heads derived from the labels over
+ * `classes` classes (the 19 trainIds, plus unused extra classes when more).
+ */
+export function syntheticHeads(
+  height: number,
+  width: number,
+  instances: number,
+  classes = NUM_TRAIN_CLASSES,
+): SyntheticHeads {
+  if (classes < NUM_TRAIN_CLASSES) {
+    throw new Error(`synthetic heads need at least the ${NUM_TRAIN_CLASSES} trainId classes, got ${classes}`);
+  }
   const boxes: SceneBox[] = [
     { y: 0, x: 0, height: Math.floor(height / 3), width, trainId: 10, instance: false },
     {
@@ -43,7 +54,7 @@ export function syntheticHeads(height: number, width: number, instances: number)
   }
   const sample = sceneSample("synthetic", height, width, boxes);
   const targets = buildTargets(sample);
-  const n = height * width, c = NUM_TRAIN_CLASSES;
+  const n = height * width, c = classes;
   const probabilities = new Float32Array(n * c).fill(0.2 / (c - 1));
   for (let i = 0; i < n; i++) {
     const cls = sample.semantic[i] === IGNORE_ID ? 0 : sample.semantic[i];
@@ -55,7 +66,7 @@ export function syntheticHeads(height: number, width: number, instances: number)
 export function postprocessSynthetic(h: SyntheticHeads): PanopticPrediction {
   const { height, width } = h.sample;
   return panopticFromHeads(
-    { probabilities: h.probabilities, numClasses: NUM_TRAIN_CLASSES },
+    { probabilities: h.probabilities, numClasses: h.probabilities.length / (height * width) },
     h.heatmap,
     h.offsets,
     height,
@@ -75,6 +86,7 @@ export interface StageTimes {
 export interface PostprocessBench {
   height: number;
   width: number;
+  classes: number;
   instancesFound: number;
   /** Median over the repeats (what a run sees) and minimum (the machine's capacity when it is shared). */
   medianMs: StageTimes;
@@ -103,13 +115,20 @@ function timed<T>(repeats: number, run: () => T): { ms: number; min: number; val
 
 /**
  * Runs post-processing and the metrics (semantic, panoptic, instance) once to warm up, then `repeats` timed
- * times, on one synthetic frame (default 375x1242, 19 classes, 30 instances).
+ * times, on one synthetic frame (default 375x1242, 30 instances, 19 classes).
  */
-export function benchPostprocessAndMetrics(height = 375, width = 1242, instances = 30, repeats = 5): PostprocessBench {
-  const heads = syntheticHeads(height, width, instances);
+export function benchPostprocessAndMetrics(
+  height = 375,
+  width = 1242,
+  instances = 30,
+  repeats = 5,
+  classes = NUM_TRAIN_CLASSES,
+): PostprocessBench {
+  const heads = syntheticHeads(height, width, instances, classes);
+  const classNames = Array.from({ length: classes }, (_, c) => TRAIN_CLASS_NAMES[c] ?? `unused ${c}`);
   const post = timed(repeats, () => postprocessSynthetic(heads));
   const metrics = timed(repeats, () => {
-    const ev = createEvaluation();
+    const ev = createEvaluation({ numClasses: classes, classNames });
     addFrame(ev, heads.sample, post.value);
     return evaluationResult(ev);
   });
@@ -117,6 +136,7 @@ export function benchPostprocessAndMetrics(height = 375, width = 1242, instances
   return {
     height,
     width,
+    classes,
     instancesFound: post.value.instances.length,
     medianMs: { postprocess: post.ms, metrics: metrics.ms },
     minMs: { postprocess: post.min, metrics: metrics.min },

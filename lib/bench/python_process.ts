@@ -1,6 +1,9 @@
 // Runs a Python interpreter for the bench peers (PyTorch, numpy): whether a module imports, and a peer script
 // whose last stdout line is its JSON result.
 
+/** Debian's interpreter, where python3-torch and python3-numpy are installed (not a pyenv python3 on PATH). */
+export const DEFAULT_PYTHON = "/usr/bin/python3";
+
 export interface ProcessOutput {
   code: number;
   stdout: string;

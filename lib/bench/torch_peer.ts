@@ -2,9 +2,9 @@
 // JSON result.
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../setup/data_links.ts";
-import { pythonModuleVersion, runPythonPeer } from "./python_process.ts";
+import { DEFAULT_PYTHON, pythonModuleVersion, runPythonPeer } from "./python_process.ts";
 
-export const DEFAULT_TORCH_PYTHON = "/usr/bin/python3";
+export const DEFAULT_TORCH_PYTHON = DEFAULT_PYTHON;
 export const TORCH_PEER_SCRIPT = join(PROJECT_ROOT, "bench", "torch_peer.py");
 
 export interface TorchPeerResult {
