@@ -1,29 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import * as tfl from "@tensorflow/tfjs-layers";
 import { initBackend } from "../backend.ts";
 import { panopticFromModelHeads, predictHeads } from "./inference.ts";
+import { constantHeadsModel } from "./testing/constant_heads.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 
-/** A stand-in with the real model's output contract: constant logits, centre = 0.5, offsets = (dy, dx) = (2, -4). */
-function constantHeads(): tfl.LayersModel {
-  const input = tfl.input({ shape: [null, null, 3] });
-  const zeros = tfl.layers.conv2d({ filters: 4, kernelSize: 1, kernelInitializer: "zeros", useBias: false })
-    .apply(input) as tfl.SymbolicTensor;
-  const withBias = (filters: number, bias: number[]) =>
-    tfl.layers.conv2d({
-      filters,
-      kernelSize: 1,
-      kernelInitializer: "zeros",
-      biasInitializer: tfl.initializers.constant({ value: 0 }),
-      weights: [tf.zeros([1, 1, 4, filters]), tf.tensor1d(bias)],
-    }).apply(zeros) as tfl.SymbolicTensor;
-  return tfl.model({
-    inputs: input,
-    outputs: [withBias(3, [0, 2, 0]), withBias(1, [0.5]), withBias(2, [2, -4])],
-  });
-}
+/** Constant logits (0, 2, 0), centre = 0.5, offsets = (dy, dx) = (2, -4). */
+const constantHeads = () => constantHeadsModel([0, 2, 0], 0.5, [2, -4]);
 
 Deno.test("heads come back at the frame's size for sizes that are not multiples of 16", () => {
   const model = constantHeads();
