@@ -148,7 +148,7 @@ export async function benchPostprocessMetrics(c: PostprocessMetricsConfig, log: 
         `PQ of ${c.pqFrames} frames, numpy peer of panopticapi (1 process)`,
         round(ran.timing.medianMs),
         round(Math.min(...ran.timing.runsMs)),
-        `PQ ${ran.scores.all.pq.toFixed(4)} (max |Δ| ${data.pq.maxScoreDifference!.toExponential(1)})`,
+        `PQ ${ran.scores.all.pq.toFixed(4)} (max difference ${data.pq.maxScoreDifference!.toExponential(1)})`,
       ],
       [
         "speed-up: numpy peer time / ours",

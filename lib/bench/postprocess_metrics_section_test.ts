@@ -37,6 +37,8 @@ Deno.test("postprocess-metrics section at a tiny size: per-frame ms, PQ of N fra
       /\| post-processing, per 120x400 frame \(12 centres, 19 classes\) \| +[\d.]+ \| +[\d.]+ \| < 50 ms/,
     );
     assert.match(text, /PyPI is unreachable/);
+    const tableRows = text.split("\n").filter((line) => line.startsWith("|"));
+    for (const row of tableRows) assert.equal(row.split("|").length, 6, `not 4 cells: ${row}`);
     if ("timing" in d.pq.numpy) {
       assert.ok(d.pq.maxScoreDifference! < 1e-12, `scores differ by ${d.pq.maxScoreDifference}`);
       assert.equal(d.pq.speedup, d.pq.numpy.timing.medianMs / d.pq.ours.timing.medianMs);
