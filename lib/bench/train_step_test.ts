@@ -20,7 +20,23 @@ Deno.test("deno task bench at a tiny size writes a train-step record with tfjs, 
   const out = mkdtempSync(join(tmpdir(), "bench-"));
   try {
     const cli = fileURLToPath(new URL("../cli/bench.ts", import.meta.url));
-    const args = ["run", "-A", cli, "--height", "32", "--width", "48", "--batch", "2", "--warmup", "1", "--steps", "2"];
+    const args = [
+      "run",
+      "-A",
+      cli,
+      "--section",
+      "train-step",
+      "--height",
+      "32",
+      "--width",
+      "48",
+      "--batch",
+      "2",
+      "--warmup",
+      "1",
+      "--steps",
+      "2",
+    ];
     const run = await new Deno.Command(Deno.execPath(), {
       args: [...args, "--workers", "2", "--random-init", "--out", out],
       stdout: "piped",
