@@ -45,6 +45,13 @@ const EXPECTED_OUTPUT: Record<string, RegExp[]> = {
     /Error colours/,
     /image\/png/,
   ],
+  "05-ika.ipynb": [
+    /Data: (the KITTI stand-in|ika's own validation data)/,
+    /Reduction trainId → ika-12/,
+    /ika-12 mIoU/,
+    /image\/svg\+xml/,
+    /image\/png/,
+  ],
 };
 
 for (const notebook of reportNotebooks(PROJECT_ROOT)) {
