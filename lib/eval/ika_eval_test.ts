@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { labelIdsToIka12 } from "../data/ika_labels.ts";
 import { ensureIkaStandIn } from "../data/ika_standin.ts";
 import { tinyLabelIds, writeTinyKitti } from "../data/testing/tiny_kitti.ts";
 import { constantHeadsModel } from "../model/testing/constant_heads.ts";
+import { evaluateModel } from "../train/validation.ts";
 import { evaluateIka } from "./ika_eval.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
@@ -59,6 +61,34 @@ Deno.test("ika-12 scores of a model that predicts sky everywhere, on two stand-i
     const one = await evaluateIka(model, ika, { frames: 1, scale: 0.5 });
     assert.deepEqual(one.perFrame.map((f) => f.name), ["000000_10"]);
     assert.ok(Math.abs(one.miou - nanMean(constantIou([gts[0]], SKY_IKA12))) < 1e-12);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Three 1x1-conv heads with seeded random weights: predictions that vary with the image. */
+function randomHeads(): tfl.LayersModel {
+  const input = tfl.input({ shape: [null, null, 3] });
+  const head = (filters: number, seed: number) =>
+    tfl.layers.conv2d({ filters, kernelSize: 1, kernelInitializer: tfl.initializers.randomNormal({ seed }) })
+      .apply(input) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: [head(19, 1), head(1, 2), head(2, 3)] });
+}
+
+Deno.test("on the stand-in, ika-12 scores equal those training's validation computes from the KITTI labels", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ika_eval_test-"));
+  try {
+    const kitti = join(dir, "kitti");
+    await writeTinyKitti(kitti, "val", 2);
+    const { dir: ika } = await ensureIkaStandIn(kitti, "val", join(dir, "ika"));
+    const model = randomHeads();
+    const predictedClasses = new Set<number>();
+    const ev = await evaluateIka(model, ika, { onFrame: (_, p) => p.forEach((v) => predictedClasses.add(v)) });
+    assert.ok(predictedClasses.size > 2, "the model predicts several classes");
+    const kittiEv = await evaluateModel(model, { root: kitti, split: "val", instanceDir: null, frames: 0, scale: 1 });
+    assert.deepEqual(ev.iou, kittiEv.schemes.ika12.iou);
+    assert.equal(ev.miou, kittiEv.schemes.ika12.miou);
+    assert.equal(ev.pixelAccuracy, kittiEv.schemes.ika12.pixelAccuracy);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
