@@ -97,10 +97,14 @@ function centresOf(valid: Int32Array, width: number): InstanceCentre[] {
   return out;
 }
 
-/** Builds the Panoptic-DeepLab targets of a sample (see TargetOptions for the defaults). */
+/** deeplab2's defaults for the options of the same names. */
+export const TARGET_DEFAULTS = { sigma: 8, smallInstanceArea: 4096, smallInstanceWeight: 3 } as const;
+
+/** Builds the Panoptic-DeepLab targets of a sample (see TargetOptions and TARGET_DEFAULTS for the defaults). */
 export function buildTargets(sample: Sample, options: TargetOptions = {}): PanopticTargets {
-  const sigma = options.sigma ?? 8;
-  const smallArea = options.smallInstanceArea ?? 4096, smallWeight = options.smallInstanceWeight ?? 3;
+  const sigma = options.sigma ?? TARGET_DEFAULTS.sigma;
+  const smallArea = options.smallInstanceArea ?? TARGET_DEFAULTS.smallInstanceArea;
+  const smallWeight = options.smallInstanceWeight ?? TARGET_DEFAULTS.smallInstanceWeight;
   const stride = options.outputStride ?? 1;
   if (!Number.isInteger(stride) || stride < 1) {
     throw new Error(`targets for ${sample.name}: bad outputStride ${stride}`);
