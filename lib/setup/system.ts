@@ -1,10 +1,13 @@
 // Makes sure the system tools the report and the tests need are present: Jupyter with nbconvert, the Deno
-// Jupyter kernel and a font. Installs them with apt-get when running as root on Debian; otherwise explains how.
+// Jupyter kernel, a font and Chromium (screenshots of the report). Installs them with apt-get when running as root on
+// Debian; otherwise explains how.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-const APT_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-ipykernel", "fonts-dejavu-core"];
+const APT_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-ipykernel", "fonts-dejavu-core", "chromium"];
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
+/** Debian's headless-capable Chromium, used by the report screenshot test. */
+export const CHROMIUM = "/usr/bin/chromium";
 
 export interface CommandResult {
   code: number;
@@ -44,14 +47,14 @@ function isRootOnDebian(): boolean {
   return Deno.uid?.() === 0 && existsSync("/usr/bin/apt-get");
 }
 
-/** Installs the Debian packages when nbconvert or the font is missing. */
+/** Installs the Debian packages when nbconvert, the font or Chromium is missing. */
 export async function ensureJupyterAndFonts(log: (s: string) => void): Promise<void> {
-  if (await hasNbconvert() && existsSync(FONT_DIR)) return;
+  if (await hasNbconvert() && existsSync(FONT_DIR) && existsSync(CHROMIUM)) return;
   if (!isRootOnDebian()) {
     throw new Error(
-      "Jupyter (nbconvert) or the DejaVu fonts are missing and cannot be installed automatically (needs root on " +
+      "Jupyter (nbconvert), the DejaVu fonts or Chromium are missing and cannot be installed automatically (needs root on " +
         "Debian). Install them with: sudo apt-get install -y " + APT_PACKAGES.join(" ") +
-        "  — or elsewhere: python3 -m pip install notebook nbconvert ipykernel (and any DejaVu font)",
+        "  — or elsewhere: python3 -m pip install notebook nbconvert ipykernel (and any DejaVu font and Chromium)",
     );
   }
   log(`installing Debian packages: ${APT_PACKAGES.join(" ")}`);
