@@ -1,5 +1,5 @@
-// `deno task setup` (also run by `report` and `test`): links the data, installs Jupyter, the Deno kernel and
-// fonts when missing, and extracts the pretrained backbone. Idempotent: a second run changes nothing.
+// `deno task setup` (also run by `report` and `test`): links the data, installs Jupyter, the Deno kernel,
+// fonts and Chromium when missing, and extracts the pretrained backbone. Idempotent: a second run changes nothing.
 import { parseArgs } from "node:util";
 import { ensureDataLink, PROJECT_ROOT } from "../setup/data_links.ts";
 import { DATA_LINKS } from "../setup/datasets.ts";
@@ -14,7 +14,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(`deno task setup [--data-only]
-  Links ../shared/data into data/ (or checks data you placed there), installs Jupyter + the Deno kernel + fonts
+  Links ../shared/data into data/ (or checks data you placed there), installs Jupyter + the Deno kernel + fonts + Chromium
   (apt-get, when root on Debian) and extracts the pretrained MobileNetV2. --data-only skips the system part.`);
   Deno.exit(0);
 }
