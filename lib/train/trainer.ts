@@ -76,11 +76,16 @@ function augmentOptions(c: TrainConfig): AugmentOptions {
   };
 }
 
-/** Keeps the record lines up to `step` (a resumed run rewrites what came after its checkpoint). */
-function truncateRecords(path: string, step: number): void {
-  if (!existsSync(path)) return;
+/**
+ * Keeps the record lines up to `step` (a resumed run rewrites what came after its checkpoint) and returns the
+ * training time those kept steps took, so a resumed run's elapsedSeconds go on from there.
+ */
+function truncateRecords(path: string, step: number): number {
+  if (!existsSync(path)) return 0;
   const kept = readFileSync(path, "utf8").split("\n").filter((l) => l.trim() && JSON.parse(l).step <= step);
   writeFileAtomic(path, kept.map((l) => l + "\n").join(""));
+  const steps = kept.map((l) => JSON.parse(l)).filter((r: StepRecord | ValidationRecord) => r.type === "step");
+  return steps.length ? (steps[steps.length - 1] as StepRecord).elapsedSeconds : 0;
 }
 
 /** Reads a run's JSONL record. */
@@ -143,7 +148,7 @@ export async function train(c: TrainConfig, options: TrainOptions): Promise<Trai
       if (!state) throw new Error(`${checkpoints}: no checkpoint to resume from`);
       step = state.step;
     }
-    truncateRecords(recordPath, step);
+    const elapsedBefore = truncateRecords(recordPath, step);
     const append = (record: StepRecord | ValidationRecord) => {
       const line = JSON.stringify(record) + "\n";
       Deno.writeTextFileSync(recordPath, line, { append: true });
@@ -190,7 +195,7 @@ export async function train(c: TrainConfig, options: TrainOptions): Promise<Trai
         ...terms,
         gradNorm,
         imagesPerSecond: batch.size / ((now - stepStart) / 1000),
-        elapsedSeconds: (now - started) / 1000,
+        elapsedSeconds: elapsedBefore + (now - started) / 1000,
       });
       if (c.validation.everySteps > 0 && step % c.validation.everySteps === 0 && step < c.steps) {
         const record = await validate(trainer, evalModel, c, step, options.report);
