@@ -88,3 +88,41 @@ export function confusionHeatmapSvg(
     ],
   });
 }
+
+/** One bar of a grouped chart: a score in [0, 1] of `metric` for `group` (e.g. an ablation run). */
+export interface GroupScore {
+  group: string;
+  metric: string;
+  value: number;
+}
+
+/** Horizontal bars grouped by `group` (one row of bars per group, one colour per metric), values printed. */
+export function groupedScoreBarsSvg(scores: readonly GroupScore[], options: { width?: number } = {}): string {
+  const rows = scores.filter((s) => Number.isFinite(s.value));
+  if (rows.length === 0) throw new Error("groupedScoreBarsSvg: no finite scores");
+  const groups = [...new Set(rows.map((s) => s.group))];
+  const metrics = [...new Set(rows.map((s) => s.metric))];
+  return plotSvg({
+    width: options.width ?? 760,
+    height: 50 + groups.length * metrics.length * 18 + groups.length * 10,
+    marginLeft: 110,
+    marginRight: 60,
+    x: { domain: [0, Math.max(...rows.map((s) => s.value), 0.05) * 1.1], label: "score", grid: true },
+    y: { domain: metrics, axis: null },
+    fy: { domain: groups, label: null },
+    color: { domain: metrics, scheme: "tableau10" },
+    marks: [
+      Plot.barX(rows, { x: "value", y: "metric", fy: "group", fill: "metric" }),
+      Plot.text(rows, {
+        x: "value",
+        y: "metric",
+        fy: "group",
+        text: (d: GroupScore) => `${d.metric} ${d.value.toFixed(3)}`,
+        dx: 4,
+        textAnchor: "start",
+        fontSize: 10,
+      }),
+      Plot.ruleX([0]),
+    ],
+  });
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { classScoreBarsSvg, confusionHeatmapSvg } from "./metric_charts.ts";
+import { classScoreBarsSvg, confusionHeatmapSvg, groupedScoreBarsSvg } from "./metric_charts.ts";
 
 Deno.test("classScoreBarsSvg has a bar and a printed value per class, n/a for NaN", async () => {
   const svg = classScoreBarsSvg([
@@ -17,4 +17,17 @@ Deno.test("confusionHeatmapSvg normalises each ground-truth row to percentages",
   const svg = confusionHeatmapSvg([3, 1, 0, 2], ["a", "b"], ["a", "b"]);
   assert.ok(svg.includes(">75<") && svg.includes(">25<") && svg.includes(">100<"));
   assert.throws(() => confusionHeatmapSvg([1, 2, 3], ["a", "b"], ["a", "b"]), /3 counts for 2 rows x 2 columns/);
+});
+
+Deno.test("groupedScoreBarsSvg labels each bar with its metric and value and skips NaN", async () => {
+  const svg = groupedScoreBarsSvg([
+    { group: "baseline", metric: "mIoU", value: 0.25 },
+    { group: "baseline", metric: "PQ", value: 0.125 },
+    { group: "no-augment", metric: "mIoU", value: 0.2 },
+    { group: "no-augment", metric: "PQ", value: NaN },
+  ]);
+  assert.ok(svg.includes("mIoU 0.250") && svg.includes("PQ 0.125") && svg.includes("mIoU 0.200"));
+  assert.ok(svg.includes("no-augment") && !svg.includes("NaN"));
+  assert.ok(((await sharp(new TextEncoder().encode(svg)).metadata()).width ?? 0) > 0);
+  assert.throws(() => groupedScoreBarsSvg([{ group: "a", metric: "m", value: NaN }]), /no finite scores/);
 });

@@ -6,7 +6,7 @@ import { plotSvg } from "./plot_svg.ts";
 /** One run's records as readRecords returns them (step and validation lines). */
 export interface RunRecords {
   name: string;
-  records: readonly ({ type: string; step: number } & Record<string, unknown>)[];
+  records: readonly { type: string; step: number }[];
 }
 
 interface Point {
@@ -21,7 +21,7 @@ function points(runs: readonly RunRecords[], type: string, keys: readonly string
   return runs.flatMap((run) =>
     run.records.filter((r) => r.type === type).flatMap((r) =>
       keys.flatMap((key) => {
-        const value = r[key];
+        const value = (r as unknown as Record<string, unknown>)[key];
         if (typeof value !== "number" || !Number.isFinite(value) || (positive && value <= 0)) return [];
         return [{ series: multi ? `${run.name} · ${key}` : key, step: r.step, value }];
       })
