@@ -1,5 +1,6 @@
-// `deno task eval` end to end: model mode on a freshly exported model (2 frames at quarter scale), file mode on
-// predictions equal to the Cityscapes-format fixture, and a failing run whose message names the file.
+// `deno task eval` end to end: model mode on a freshly exported model (2 KITTI frames at quarter scale; the
+// Cityscapes-format panoptic fixture), file mode on predictions equal to the fixture, and failing runs whose
+// messages name the file.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,14 +24,20 @@ async function runEval(args: string[]): Promise<{ code: number; stdout: string; 
 
 const inUnit = (v: unknown) => typeof v === "number" && v >= 0 && v <= 1;
 
+/** A randomly initialised model exported as run `<dir>/tiny` at step 7. */
+async function tinyRun(dir: string): Promise<string> {
+  const run = join(dir, "tiny");
+  const model = await buildPanopticDeepLab({ pretrained: false });
+  await exportFloat16(model, join(run, "model"));
+  model.dispose();
+  writeFileSync(join(run, "train.jsonl"), '{"type":"step","step":7}\n');
+  return run;
+}
+
 Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → record with every section, scores in [0, 1]", async () => {
   const dir = mkdtempSync(join(tmpdir(), "eval-cli-"));
   try {
-    const run = join(dir, "tiny");
-    const model = await buildPanopticDeepLab({ pretrained: false });
-    await exportFloat16(model, join(run, "model"));
-    model.dispose();
-    writeFileSync(join(run, "train.jsonl"), '{"type":"step","step":7}\n');
+    const run = await tinyRun(dir);
     const { code, stdout, stderr } = await runEval(["--checkpoint", run, "--frames", "2", "--scale", "0.25"]);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /\| class \| IoU \| iIoU \|/);
@@ -60,6 +67,25 @@ Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → record with every se
     assert.ok(record.semantic.perClass.every((c: { iou: number | null }) => c.iou === null || inUnit(c.iou)));
     assert.ok(record.secondsPerFrame > 0);
     assert.match(record.attribution, /Geiger/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("eval CLI, model mode on a panoptic JSON: PQ against its segments, no ika schemes; missing images named", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "eval-cli-"));
+  try {
+    const run = await tinyRun(dir);
+    const { code, stderr } = await runEval(["--checkpoint", run, "--data", FIXTURE_JSON, "--scale", "0.25"]);
+    assert.equal(code, 0, stderr);
+    const record = JSON.parse(readFileSync(join(run, "eval-cityscapes_panoptic_dummy_trainId.json"), "utf8"));
+    assert.deepEqual([record.frames, record.instanceFrames, record.schemes, record.attribution], [1, 1, null, null]);
+    assert.equal(record.source.split, "cityscapes_panoptic_dummy_trainId");
+    assert.ok(inUnit(record.semantic.miou) && inUnit(record.panoptic.all.pq) && inUnit(record.instance.ap));
+
+    const noImages = await runEval(["--checkpoint", run, "--data", FIXTURE_JSON, "--images", join(dir, "nowhere")]);
+    assert.equal(noImages.code, 1);
+    assert.match(noImages.stderr, /nowhere: image folder of .*cityscapes_panoptic_dummy_trainId\.json not found/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

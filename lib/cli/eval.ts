@@ -1,5 +1,6 @@
-// `deno task eval`: scores a trained model on a KITTI split (--checkpoint), or prediction files against ground-truth
-// files in the official formats (--gt/--pred); prints per-class tables and writes a JSON record.
+// `deno task eval`: scores a trained model on a KITTI split or a Cityscapes-format panoptic JSON (--checkpoint), or
+// prediction files against ground-truth files in the official formats (--gt/--pred); prints per-class tables and
+// writes a JSON record.
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { initBackend } from "../backend.ts";
@@ -8,16 +9,19 @@ import { evaluateCheckpoint } from "../eval/model_eval.ts";
 import { type EvalRecord, recordTables, writeEvalRecord } from "../eval/record.ts";
 
 const HELP = `deno task eval [model options] | --gt PATH --pred PATH [file options]
-Model mode (a trained model on a KITTI split):
+Model mode (a trained model on a KITTI split or on Cityscapes-format panoptic ground truth):
   --checkpoint PATH   run folder (its model/, else its newest checkpoint), model folder or checkpoint step folder;
                       default runs/default
-  --data DIR          KITTI semantics folder; default data/kitti
-  --split NAME        split file under <data>/splits; default acdc_val
-  --instances DIR     Cityscapes-format instanceIds folder for PQ and AP ("none": semantic only);
+  --data PATH         KITTI semantics folder (default data/kitti), or a Cityscapes-format panoptic JSON (COCO
+                      panoptic: *_trainId.json with trainId categories, other names labelIds; PNGs in the folder
+                      named like it, else beside it)
+  --split NAME        KITTI: split file under <data>/splits; default acdc_val
+  --instances DIR     KITTI: Cityscapes-format instanceIds folder for PQ and AP ("none": semantic only);
                       default data/kitti-instances
-  --frames N          first N frames of the split (0 = all); default 0
+  --images DIR        panoptic JSON: folder searched for its images; default <JSON's folder>/../leftImg8bit
+  --frames N          first N frames (0 = all); default 0
   --scale S           resize factor before the network; default 1
-  --out FILE          default <run folder>/eval-<split>.json
+  --out FILE          default <run folder>/eval-<split, or the JSON's name>.json
 File mode (any method's outputs, no model):
   --gt PATH           Cityscapes gtFine folder (*_labelIds.png, *_instanceIds.png), KITTI folder (semantic_rgb/ or
                       semantic/) or COCO-panoptic JSON (PNGs in the folder named like it, else beside it)
@@ -34,6 +38,7 @@ const { values } = parseArgs({
     data: { type: "string", default: "data/kitti" },
     split: { type: "string" },
     instances: { type: "string" },
+    images: { type: "string" },
     frames: { type: "string", default: "0" },
     scale: { type: "string", default: "1" },
     out: { type: "string" },
@@ -84,6 +89,7 @@ async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
     data: values.data,
     split: values.split ?? "acdc_val",
     instances: values.instances === "none" ? null : values.instances ?? "data/kitti-instances",
+    images: values.images,
     frames,
     scale,
     onFrame,

@@ -85,10 +85,14 @@ Deno.test("on the stand-in, ika-12 scores equal those training's validation comp
     const predictedClasses = new Set<number>();
     const ev = await evaluateIka(model, ika, { onFrame: (_, p) => p.forEach((v) => predictedClasses.add(v)) });
     assert.ok(predictedClasses.size > 2, "the model predicts several classes");
-    const kittiEv = await evaluateModel(model, { root: kitti, split: "val", instanceDir: null, frames: 0, scale: 1 });
-    assert.deepEqual(ev.iou, kittiEv.schemes.ika12.iou);
-    assert.equal(ev.miou, kittiEv.schemes.ika12.miou);
-    assert.equal(ev.pixelAccuracy, kittiEv.schemes.ika12.pixelAccuracy);
+    const kittiEv = await evaluateModel(model, {
+      source: { kind: "kitti", root: kitti, split: "val" },
+      frames: 0,
+      scale: 1,
+    });
+    assert.deepEqual(ev.iou, kittiEv.schemes!.ika12.iou);
+    assert.equal(ev.miou, kittiEv.schemes!.ika12.miou);
+    assert.equal(ev.pixelAccuracy, kittiEv.schemes!.ika12.pixelAccuracy);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,11 @@
-// Evaluates a trained model (run, model or checkpoint folder) on a KITTI split and builds the evaluation record:
-// semantic (19 classes, ACDC-30, ika-12), panoptic and instance scores, per-frame scores and times.
+// Evaluates a trained model (run, model or checkpoint folder) on a KITTI split or a Cityscapes-format panoptic JSON and
+// builds the evaluation record: semantic (19 classes; ACDC-30 and ika-12 on KITTI), panoptic and instance scores,
+// per-frame scores and times.
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { IS_THING_TRAIN_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
 import { KITTI_ATTRIBUTION } from "../data/kitti.ts";
+import type { DatasetSource } from "../data/sources.ts";
 import { loadPanopticModel } from "../model/load.ts";
 import { evaluateModel } from "../train/validation.ts";
 import {
@@ -18,11 +20,17 @@ import {
 export interface ModelEvalOptions {
   /** Run folder, model folder or checkpoint step folder. */
   checkpoint: string;
-  /** KITTI semantics folder. */
+  /**
+   * KITTI semantics folder, or a Cityscapes-format panoptic JSON (COCO panoptic; `*_trainId.json` holds trainId
+   * categories, any other name labelIds) whose PNGs are in the folder named like it or beside it.
+   */
   data: string;
+  /** KITTI: split file name. */
   split: string;
-  /** Cityscapes-format instanceIds folder (pseudo labels); null = semantic scores only. */
+  /** KITTI: Cityscapes-format instanceIds folder (pseudo labels); null = semantic scores only. */
   instances: string | null;
+  /** Panoptic JSON: folder searched for the images; default the `leftImg8bit` folder beside the JSON's folder. */
+  images?: string;
   /** First N frames of the split (0 = all). */
   frames: number;
   /** Frames are resized by this factor before the network. */
@@ -43,22 +51,48 @@ export function defaultRecordPath(runDir: string | null, modelDir: string, split
   return join(runDir ?? modelDir, `eval-${split}.json`);
 }
 
-export async function evaluateCheckpoint(
-  options: ModelEvalOptions,
-): Promise<{ record: EvalRecord; defaultOut: string }> {
-  if (!existsSync(options.data)) throw new Error(`${options.data}: dataset folder not found`);
+/** Whether `data` names a panoptic JSON rather than a KITTI folder. */
+function isPanopticJson(data: string): boolean {
+  return data.endsWith(".json");
+}
+
+/** The frames `options` name, and the name used for the record (the split, or the JSON's name). */
+function evalSource(options: ModelEvalOptions): { source: DatasetSource; name: string } {
+  if (!existsSync(options.data)) {
+    throw new Error(`${options.data}: dataset ${isPanopticJson(options.data) ? "JSON" : "folder"} not found`);
+  }
+  if (isPanopticJson(options.data)) {
+    const imageRoot = options.images ?? join(dirname(dirname(options.data)), "leftImg8bit");
+    if (!existsSync(imageRoot)) {
+      throw new Error(`${imageRoot}: image folder of ${options.data} not found (pass --images DIR)`);
+    }
+    const categoryIds = options.data.endsWith("_trainId.json") ? "trainId" : "labelId";
+    return {
+      source: { kind: "panoptic", json: options.data, imageRoot, categoryIds },
+      name: basename(options.data, ".json"),
+    };
+  }
   if (options.instances !== null && !existsSync(options.instances)) {
     throw new Error(`${options.instances}: instance label folder not found (pass --instances none to skip PQ and AP)`);
   }
+  const kittiOptions = options.instances ? { instanceDir: options.instances } : {};
+  return {
+    source: { kind: "kitti", root: options.data, split: options.split, options: kittiOptions },
+    name: options.split,
+  };
+}
+
+export async function evaluateCheckpoint(
+  options: ModelEvalOptions,
+): Promise<{ record: EvalRecord; defaultOut: string }> {
   if (!(options.scale > 0)) throw new Error(`scale must be positive, got ${options.scale}`);
+  const { source, name } = evalSource(options);
   const loaded = await loadPanopticModel(options.checkpoint);
-  const defaultOut = defaultRecordPath(loaded.runDir, loaded.modelDir, options.split);
+  const defaultOut = defaultRecordPath(loaded.runDir, loaded.modelDir, name);
   options.onLoaded?.({ modelDir: loaded.modelDir, step: loaded.step, defaultOut });
   try {
     const ev = await evaluateModel(loaded.model, {
-      root: options.data,
-      split: options.split,
-      instanceDir: options.instances,
+      source,
       frames: options.frames,
       scale: options.scale,
       onFrame: options.onFrame,
@@ -70,8 +104,8 @@ export async function evaluateCheckpoint(
         checkpoint: loaded.modelDir,
         step: loaded.step,
         data: resolve(options.data),
-        split: options.split,
-        instances: options.instances && resolve(options.instances),
+        split: source.kind === "kitti" ? options.split : name,
+        instances: source.kind === "kitti" ? options.instances && resolve(options.instances) : resolve(options.data),
         scale: options.scale,
       },
       createdAt: new Date().toISOString(),
@@ -79,7 +113,7 @@ export async function evaluateCheckpoint(
       instanceFrames: result.instanceFrames,
       secondsPerFrame: result.frames ? summary.seconds / result.frames : null,
       semantic: semanticSection(result.semantic),
-      schemes: {
+      schemes: schemes && {
         acdc30: schemeSection(schemes.acdc30, SCHEME_NAMES.acdc30),
         ika12: schemeSection(schemes.ika12, SCHEME_NAMES.ika12),
       },
@@ -87,7 +121,7 @@ export async function evaluateCheckpoint(
       instance: result.instance &&
         instanceSection(result.instance, new Map(THING_TRAIN_IDS.map((t) => [t, TRAIN_CLASS_NAMES[t]]))),
       perFrame: [...perFrame].sort((a, b) => (b.miou || 0) - (a.miou || 0)),
-      attribution: KITTI_ATTRIBUTION,
+      attribution: source.kind === "kitti" ? KITTI_ATTRIBUTION : null,
     };
     return { record, defaultOut };
   } finally {

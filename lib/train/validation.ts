@@ -1,10 +1,12 @@
-// Evaluates a model on the frames of a KITTI split: inference at a chosen scale, Panoptic-DeepLab post-processing,
-// and the semantic / panoptic / instance scores (lib/metrics/evaluate.ts). Used by training and `deno task eval`.
+// Evaluates a model on the frames of a dataset source (a KITTI split, Cityscapes, a panoptic JSON): inference at a
+// chosen scale, Panoptic-DeepLab post-processing, and the semantic / panoptic / instance scores
+// (lib/metrics/evaluate.ts), plus ika's class schemes on KITTI. Used by training and `deno task eval`.
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { labelIdsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/acdc_labels.ts";
 import { NUM_TRAIN_CLASSES } from "../data/cityscapes_labels.ts";
 import { IKA12_NONE, labelIdsToIka12, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/ika_labels.ts";
-import { readKittiFrame, readKittiLabelIds, readKittiSplit } from "../data/kitti.ts";
+import { readKittiLabelIds } from "../data/kitti.ts";
+import { type DatasetSource, openSource } from "../data/sources.ts";
 import { addFrame, createEvaluation, type EvaluationResult, evaluationResult } from "../metrics/evaluate.ts";
 import {
   accumulateSemantic,
@@ -16,11 +18,9 @@ import {
 import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
 
 export interface ValidationOptions {
-  root: string;
-  split: string;
-  /** Cityscapes-format instanceIds folder; without it only semantic scores are computed. */
-  instanceDir: string | null;
-  /** First N frames of the split (0 = all). */
+  /** Where the frames come from; PQ and AP need instance labels (for KITTI: `options.instanceDir`). */
+  source: DatasetSource;
+  /** First N frames of the source (0 = all). */
   frames: number;
   /** Frames are resized by this factor before the network. */
   scale: number;
@@ -48,7 +48,8 @@ export type SchemeName = keyof typeof CLASS_SCHEMES;
 
 export interface ModelEvaluation {
   result: EvaluationResult;
-  schemes: Record<SchemeName, SemanticResult>;
+  /** ika's schemes, scored against KITTI's labelIds (null for other sources). */
+  schemes: Record<SchemeName, SemanticResult> | null;
   summary: ValidationSummary;
   /** Every frame's own semantic scores and time (reading, inference, post-processing, scoring), in split order. */
   perFrame: FrameScore[];
@@ -79,8 +80,9 @@ export interface ValidationSummary {
 
 export async function evaluateModel(model: tfl.LayersModel, options: ValidationOptions): Promise<ModelEvaluation> {
   const start = performance.now();
-  const all = readKittiSplit(options.root, options.split);
-  const names = options.frames > 0 ? all.slice(0, options.frames) : all;
+  const source = await openSource(options.source);
+  const kitti = options.source.kind === "kitti" ? options.source : null;
+  const names = options.frames > 0 ? source.names.slice(0, options.frames) : source.names;
   const ev = createEvaluation();
   const stats = Object.fromEntries(
     Object.entries(CLASS_SCHEMES).map(([k, s]) => [k, s.stats()]),
@@ -88,14 +90,15 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
   const perFrame: FrameScore[] = [];
   for (const [i, name] of names.entries()) {
     const frameStart = performance.now();
-    const readOptions = options.instanceDir ? { instanceDir: options.instanceDir } : {};
-    const sample = await readKittiFrame(options.root, name, readOptions);
+    const sample = await source.read(name);
     const heads = predictHeads(model, sample.image, sample.height, sample.width, { scale: options.scale });
     const prediction = panopticFromModelHeads(heads);
     addFrame(ev, sample, prediction);
-    const labelIds = (await readKittiLabelIds(options.root, name)).data;
-    for (const [k, scheme] of Object.entries(CLASS_SCHEMES) as [SchemeName, typeof CLASS_SCHEMES[SchemeName]][]) {
-      accumulateSemantic(stats[k], scheme.gt(labelIds), scheme.pred(prediction.semantic), name);
+    if (kitti) {
+      const labelIds = (await readKittiLabelIds(kitti.root, name)).data;
+      for (const [k, scheme] of Object.entries(CLASS_SCHEMES) as [SchemeName, typeof CLASS_SCHEMES[SchemeName]][]) {
+        accumulateSemantic(stats[k], scheme.gt(labelIds), scheme.pred(prediction.semantic), name);
+      }
     }
     const own = createSemanticStats(NUM_TRAIN_CLASSES);
     accumulateSemantic(own, sample.semantic, prediction.semantic, name);
@@ -104,20 +107,20 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
     options.onFrame?.(i + 1, names.length);
   }
   const result = evaluationResult(ev);
-  const schemes = { acdc30: semanticResult(stats.acdc30), ika12: semanticResult(stats.ika12) };
+  const schemes = kitti ? { acdc30: semanticResult(stats.acdc30), ika12: semanticResult(stats.ika12) } : null;
   return { result, schemes, summary: summarize(result, schemes, (performance.now() - start) / 1000), perFrame };
 }
 
 export function summarize(
   result: EvaluationResult,
-  schemes: Record<SchemeName, SemanticResult>,
+  schemes: Record<SchemeName, SemanticResult> | null,
   seconds: number,
 ): ValidationSummary {
   return {
     frames: result.frames,
     miou: result.semantic.miou,
-    miouAcdc30: schemes.acdc30.miou,
-    miouIka12: schemes.ika12.miou,
+    miouAcdc30: schemes?.acdc30.miou ?? NaN,
+    miouIka12: schemes?.ika12.miou ?? NaN,
     pixelAccuracy: result.semantic.pixelAccuracy,
     pq: result.panoptic?.all.pq ?? null,
     sq: result.panoptic?.all.sq ?? null,
