@@ -1,7 +1,11 @@
-// `deno task report`: executes report.ipynb and notebooks/*.ipynb top to bottom and writes their HTML beside them.
+// `deno task report`: refreshes the README's results section from the run records, then executes report.ipynb and
+// notebooks/*.ipynb top to bottom and writes their HTML beside them.
 import { dirname, join, relative } from "node:path";
 import { executeNotebook, reportNotebooks } from "../report/notebooks.ts";
+import { updateReadmeResults } from "../report/readme_results.ts";
 import { PROJECT_ROOT } from "../setup/data_links.ts";
+
+if (updateReadmeResults(PROJECT_ROOT)) console.log("updated the results section of README.md from the run records");
 
 for (const notebook of reportNotebooks(PROJECT_ROOT)) {
   const start = performance.now();

@@ -1,10 +1,11 @@
-// The report's summary table: headline scores of a run's evaluation record, the run's length, and the training-
-// step speed ratio against the PyTorch peer from the newest benchmark record. Missing records become rows saying so.
+// The report's summary table: headline scores of a run's evaluation record (and of its record on the Cityscapes-format
+// fixture frame), the run's length, and the training-step speed ratio against the PyTorch peer from the newest
+// benchmark record. Missing records become rows saying so.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EvalRecord } from "../eval/record.ts";
 import { readRecords, type StepRecord } from "../train/trainer.ts";
-import type { DatedBench } from "./records.ts";
+import { type DatedBench, readEvalRecord } from "./records.ts";
 import type { Cell } from "./table.ts";
 
 /** ika's U-Net from the ACDC course on the same KITTI split, 30 classes (data/kitti README; ika acdc-notebooks). */
@@ -14,6 +15,9 @@ export const IKA_UNET_MIOU = { withoutAugmentation: 0.3437, withAugmentation: 0.
 export function percent(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? "–" : (100 * v).toFixed(1);
 }
+
+/** A run's evaluation record on the real Cityscapes-format panoptic frame of ../shared/data/fixtures. */
+export const FIXTURE_RECORD = "eval-cityscapes_panoptic_dummy_trainId.json";
 
 interface TrainStepData {
   tfjs: { step: { medianMs: number } };
@@ -36,6 +40,14 @@ export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench
       ["instance AP / AP50 (%)", `${percent(evalRecord.instance?.ap)} / ${percent(evalRecord.instance?.ap50)}`],
       ["validation frames", evalRecord.frames],
     );
+    const fixture = readEvalRecord(join(runDir, FIXTURE_RECORD));
+    if (fixture) {
+      const f = fixture.panoptic?.all;
+      rows.push([
+        "PQ / SQ / RQ on the Cityscapes-format frame with true instances (deeplab2 test data) (%)",
+        [f?.pq, f?.sq, f?.rq].map(percent).join(" / "),
+      ]);
+    }
   } else {
     rows.push(["evaluation", `no record yet: deno task eval --checkpoint ${runDir}`]);
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { EvalRecord } from "../eval/record.ts";
-import { percent, summaryRows } from "./summary.ts";
+import { FIXTURE_RECORD, percent, summaryRows } from "./summary.ts";
 
 Deno.test("percent formats fractions and marks missing values", () => {
   assert.deepEqual([percent(0.12345), percent(NaN), percent(null), percent(undefined)], ["12.3", "–", "–", "–"]);
@@ -38,6 +38,11 @@ Deno.test("summaryRows reads the evaluation, the run record and the benchmark ra
   assert.equal(rows["PQ / SQ / RQ, all classes (%)"], "30.0 / 70.0 / 40.0");
   assert.equal(rows["training steps × batch, crop"], "2 × 4, 256x512");
   assert.equal(rows["training time (minutes)"], 2);
+  const fixtureRow = "PQ / SQ / RQ on the Cityscapes-format frame with true instances (deeplab2 test data) (%)";
+  assert.equal(rows[fixtureRow], undefined);
+  writeFileSync(join(run, FIXTURE_RECORD), JSON.stringify({ panoptic: { all: { pq: 0.25, sq: 0.5, rq: 0.5 } } }));
+  const withFixture = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
+  assert.equal(withFixture[fixtureRow], "25.0 / 50.0 / 50.0");
   assert.equal(rows["training step time, tfjs wasm (1 thread) / PyTorch CPU (2 threads)"], "4.00×");
   assert.deepEqual(summaryRows(join(run, "none"), null, null), [[
     "evaluation",

@@ -1,0 +1,56 @@
+// The README's results section, generated from the run records (the same ones report.ipynb reads): the summary table
+// of the default run and the ablation table. `deno task report` rewrites the part between the two markers; a test
+// fails when the README no longer matches the records.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { ABLATION_HEADERS, ablationRows, ablationRuns } from "./ablation.ts";
+import { newestBenchRecord, readEvalRecord } from "./records.ts";
+import { summaryRows } from "./summary.ts";
+import { markdownTable } from "./table.ts";
+
+export const RESULTS_BEGIN =
+  "<!-- results: written by `deno task report` from runs/ and bench/results/; do not edit -->\n" +
+  "<!-- deno-fmt-ignore-start -->";
+export const RESULTS_END = "<!-- deno-fmt-ignore-end -->\n<!-- end of results -->";
+
+/** The results section's body for the project at `root`. */
+export function resultsMarkdown(root: string): string {
+  const runDir = join(root, "runs", "default");
+  const evalPath = join(runDir, "eval-acdc_val.json");
+  const evalRecord = readEvalRecord(evalPath);
+  const bench = newestBenchRecord(join(root, "bench", "results"), "train-step");
+  const parts = [
+    `Default run \`runs/default\` on the ACDC validation split of KITTI (record \`runs/default/eval-acdc_val.json\`, ` +
+    "reproduce with `deno task eval --checkpoint runs/default --split acdc_val`):",
+    markdownTable(["measure", "value"], summaryRows(runDir, evalRecord, bench)),
+  ];
+  const runs = ablationRuns(join(root, "runs"));
+  if (runs.length) {
+    parts.push(
+      `Ablations (\`configs/ablation-*.json\`, ${runs[0].config.steps} steps each; scores of the last validation, ` +
+        `first ${runs[0].config.validation.frames} validation frames):`,
+      markdownTable(ABLATION_HEADERS, ablationRows(runs)),
+    );
+  }
+  if (evalRecord?.attribution) parts.push(evalRecord.attribution);
+  return parts.join("\n\n");
+}
+
+/** `readme` with the text between the results markers replaced by `body`. */
+export function withResults(readme: string, body: string, file = "README.md"): string {
+  const begin = readme.indexOf(RESULTS_BEGIN);
+  const end = readme.indexOf(RESULTS_END);
+  if (begin < 0 || end < begin) throw new Error(`${file}: no results markers (${RESULTS_BEGIN} … ${RESULTS_END})`);
+  return readme.slice(0, begin + RESULTS_BEGIN.length) + "\n\n" + body + "\n\n" + readme.slice(end);
+}
+
+/** Rewrites the README's results section from the records; returns whether it changed. */
+export function updateReadmeResults(root: string): boolean {
+  const file = join(root, "README.md");
+  const readme = readFileSync(file, "utf8");
+  const updated = withResults(readme, resultsMarkdown(root), file);
+  if (updated === readme) return false;
+  writeFileAtomic(file, updated);
+  return true;
+}
