@@ -51,6 +51,19 @@ export function readPseudoLabelQuality(path: string): PseudoLabelQuality {
 const pct = (n: number, d: number) => (d > 0 ? `${(100 * n / d).toFixed(1)} %` : "–");
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "–");
 
+/** Instances found, share of thing pixels assigned to one, and PQ (things) against the fixture frame's true instances. */
+export function pseudoLabelSentence(q: PseudoLabelQuality): string {
+  const t = q.coverage.reduce(
+    (s, c) => ({ thing: s.thing + c.thingPixels, assigned: s.assigned + c.assignedPixels, n: s.n + c.instances }),
+    { thing: 0, assigned: 0, n: 0 },
+  );
+  const share = t.thing > 0 ? (100 * t.assigned / t.thing).toFixed(1) : "–";
+  return `**Pseudo instance labels** (\`data/kitti-instances/quality.json\`): ${t.n} instances in ${q.frames} frames; ` +
+    `${share} % of thing pixels assigned to an instance (the rest is crowd); PQ ${
+      (100 * q.fixture.things.pq).toFixed(1)
+    } % of the labeller against the true instances of the Cityscapes-format test frame.`;
+}
+
 /** Markdown "Quality" section (coverage on KITTI, PQ on the fixture frame) from a quality record. */
 export function renderPseudoLabelQuality(q: PseudoLabelQuality): string {
   const total = q.coverage.reduce(

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { type PseudoLabelQuality, readPseudoLabelQuality, renderPseudoLabelReadme } from "./pseudo_readme.ts";
+import {
+  type PseudoLabelQuality,
+  pseudoLabelSentence,
+  readPseudoLabelQuality,
+  renderPseudoLabelReadme,
+} from "./pseudo_readme.ts";
 import { DEFAULT_PSEUDO_LABEL_OPTIONS } from "./pseudo_labeller.ts";
 import { emptyCoverage } from "./pseudo_quality.ts";
 
@@ -32,6 +37,7 @@ Deno.test("the README states licence, command, detector and the recorded figures
   assert.match(md, /7\.3 s per frame/);
   assert.doesNotMatch(md, /\| person \|/, "classes without pixels are left out");
   assert.match(md, /rider ← person; car ← car\/truck\/bus;/);
+  assert.match(pseudoLabelSentence(quality), /: 12 instances in 200 frames; 95\.0 % of thing pixels .* PQ 72\.2 %/);
   const dir = Deno.makeTempDirSync();
   Deno.writeTextFileSync(`${dir}/quality.json`, JSON.stringify(quality));
   assert.deepEqual(readPseudoLabelQuality(`${dir}/quality.json`), quality);

@@ -1,8 +1,9 @@
 // The README's results section, generated from the run records (the same ones report.ipynb reads): the summary table
-// of the default run and the ablation table. `deno task report` rewrites the part between the two markers; a test
+// of the default run, the ablation table and the pseudo instance labels' quality. `deno task report` rewrites the part between the two markers; a test
 // fails when the README no longer matches the records.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pseudoLabelSentence, readPseudoLabelQuality } from "../data/pseudo_readme.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { ABLATION_HEADERS, ablationRows, ablationRuns } from "./ablation.ts";
 import { newestBenchRecord, readEvalRecord } from "./records.ts";
@@ -33,6 +34,7 @@ export function resultsMarkdown(root: string): string {
       markdownTable(ABLATION_HEADERS, ablationRows(runs)),
     );
   }
+  parts.push(pseudoLabelSentence(readPseudoLabelQuality(join(root, "data", "kitti-instances", "quality.json"))));
   if (evalRecord?.attribution) parts.push(evalRecord.attribution);
   return parts.join("\n\n");
 }
