@@ -24,6 +24,13 @@ export interface PanopticDeepLabConfig {
   pretrained: boolean;
   /** Seed of the random initialisation, so that two builds start from the same weights. */
   seed: number;
+  /**
+   * Initialisation of the decoders' ReLU convolutions. "glorot": Glorot-uniform everywhere (what the committed runs
+   * used); tfjs counts a depthwise kernel's fan-in as 9 × channels, so depthwise weights start about √channels too
+   * small and, without batch norm, the signal fades layer by layer. "he": He-uniform with the true fan-in (9 for a
+   * depthwise 3x3), which keeps the activations' scale through the decoder.
+   */
+  decoderInit: "glorot" | "he";
 }
 
 export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
@@ -35,6 +42,7 @@ export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
   asppRates: [3, 6],
   pretrained: true,
   seed: 1,
+  decoderInit: "glorot",
 };
 
 /** Output names, in the order the model returns them. */
@@ -45,17 +53,33 @@ export const SIZE_MULTIPLE = 16;
 
 type S = tfl.SymbolicTensor;
 
-/** Seeded initialisers, one seed per layer in build order. */
+/** Seeded initialisers, one seed per layer in build order (the same order whatever the initialisation kind). */
 class Seeds {
   private next = 0;
-  constructor(private readonly base: number) {}
-  glorot() {
-    return tfl.initializers.glorotUniform({ seed: this.base * 1000 + this.next++ });
+  constructor(private readonly base: number, private readonly kind: PanopticDeepLabConfig["decoderInit"]) {}
+  private seed() {
+    return this.base * 1000 + this.next++;
+  }
+  /** A convolution followed by a ReLU. */
+  relu() {
+    const seed = this.seed();
+    return this.kind === "he" ? tfl.initializers.heUniform({ seed }) : tfl.initializers.glorotUniform({ seed });
+  }
+  /** A depthwise convolution of `channels` channels followed by a ReLU. */
+  depthwise(channels: number) {
+    const seed = this.seed();
+    if (this.kind === "glorot") return tfl.initializers.glorotUniform({ seed });
+    // tfjs' fan-in of a depthwise kernel is kh·kw·channels; the true one is kh·kw.
+    return tfl.initializers.varianceScaling({ scale: 2 * channels, mode: "fanIn", distribution: "uniform", seed });
+  }
+  /** A linear output layer. */
+  linear() {
+    return tfl.initializers.glorotUniform({ seed: this.seed() });
   }
 }
 
 function convRelu(x: S, seeds: Seeds, name: string, filters: number): S {
-  return tfl.layers.conv2d({ name, filters, kernelSize: 1, activation: "relu", kernelInitializer: seeds.glorot() })
+  return tfl.layers.conv2d({ name, filters, kernelSize: 1, activation: "relu", kernelInitializer: seeds.relu() })
     .apply(x) as S;
 }
 
@@ -66,7 +90,7 @@ function separable(x: S, seeds: Seeds, name: string, filters: number, dilation =
     kernelSize: 3,
     dilationRate: dilation,
     padding: "same",
-    depthwiseInitializer: seeds.glorot(),
+    depthwiseInitializer: seeds.depthwise(x.shape[3] as number),
   }).apply(x) as S;
   return convRelu(relu(dw, `${name}_dw`), seeds, `${name}_pw`, filters);
 }
@@ -114,7 +138,7 @@ function head(x: S, seeds: Seeds, name: string, hidden: number, outputs: number)
     name: `${name}_logits`,
     filters: outputs,
     kernelSize: 1,
-    kernelInitializer: seeds.glorot(),
+    kernelInitializer: seeds.linear(),
   }).apply(h) as S;
   return upsample(logits, name, 4);
 }
@@ -134,7 +158,7 @@ export async function buildPanopticDeepLab(
       throw new Error(`model input size ${inputSize.join("x")} must be a multiple of ${SIZE_MULTIPLE}`);
     }
   }
-  const seeds = new Seeds(c.seed);
+  const seeds = new Seeds(c.seed, c.decoderInit);
   const encoder = await buildBackbone({
     seed: c.seed,
     pretrained: c.pretrained,

@@ -47,3 +47,18 @@ Deno.test("the same seed builds the same initial weights, another seed other one
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
 });
+
+Deno.test("He decoder initialisation keeps the signal: logits vary across pixels far more than with Glorot", async () => {
+  const image = tf.randomUniform([1, 64, 128, 3], -1, 1, "float32", 7);
+  const spread = async (decoderInit: "glorot" | "he") => {
+    const model = await buildPanopticDeepLab({ pretrained: true, decoderInit });
+    const [logits] = model.predict(image) as tf.Tensor[];
+    const std = tf.tidy(() => tf.mean(tf.sqrt(tf.moments(logits, [0, 1, 2]).variance)).dataSync()[0]);
+    tf.dispose(logits);
+    model.dispose();
+    return std;
+  };
+  const [glorot, he] = [await spread("glorot"), await spread("he")];
+  assert.ok(he > 10 * glorot, `per-channel spread of the logits: he ${he}, glorot ${glorot}`);
+  image.dispose();
+});
