@@ -153,6 +153,9 @@ export async function buildPanopticDeepLab(
   inputSize: [number | null, number | null] = [null, null],
 ): Promise<tfl.LayersModel> {
   const c = { ...DEFAULT_MODEL_CONFIG, ...config };
+  if (c.decoderInit !== "glorot" && c.decoderInit !== "he") {
+    throw new Error(`model decoderInit "${c.decoderInit}" must be "glorot" or "he"`);
+  }
   for (const size of inputSize) {
     if (size !== null && size % SIZE_MULTIPLE !== 0) {
       throw new Error(`model input size ${inputSize.join("x")} must be a multiple of ${SIZE_MULTIPLE}`);

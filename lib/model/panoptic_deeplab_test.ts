@@ -16,8 +16,10 @@ Deno.test("heads come out at input resolution with 19 / 1 / 2 channels, for any 
   model.dispose();
 });
 
-Deno.test("sizes that are not multiples of 16 are refused with the size in the message", async () => {
+Deno.test("sizes that are not multiples of 16 and unknown initialisations are refused, named in the message", async () => {
   await assert.rejects(buildPanopticDeepLab({ pretrained: false }, [375, 1242]), /375x1242 must be a multiple of 16/);
+  const typo = { pretrained: false, decoderInit: "hee" } as unknown as Parameters<typeof buildPanopticDeepLab>[0];
+  await assert.rejects(buildPanopticDeepLab(typo), /decoderInit "hee" must be "glorot" or "he"/);
 });
 
 Deno.test("summary counts every parameter and the convolutions' FLOPs; all weights are trainable", async () => {
