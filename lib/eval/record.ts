@@ -139,7 +139,8 @@ export function writeEvalRecord(path: string, record: EvalRecord): void {
   writeFileAtomic(path, JSON.stringify(record, null, 2) + "\n");
 }
 
-const score = (v: number) => (Number.isNaN(v) ? "–" : v.toFixed(3));
+/** A score with three decimals; "–" for NaN, or null (how the JSON stores NaN). */
+const score = (v: number | null) => (v === null || Number.isNaN(v) ? "–" : v.toFixed(3));
 
 /** The record's tables as Markdown, for the console or a notebook. */
 export function recordTables(record: EvalRecord, worstFrames = 3): string {

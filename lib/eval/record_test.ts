@@ -27,7 +27,7 @@ function record(): EvalRecord {
   };
 }
 
-Deno.test("record: per-class scores carry names; classes without data are null in the JSON and – in tables", () => {
+Deno.test("record: per-class scores carry names; classes without data are null in the JSON and – in tables, also when read back", () => {
   const r = record();
   assert.deepEqual(r.semantic!.perClass.map((c) => [c.name, c.iou]), [["x", 0.5], ["y", 2 / 3], ["z", NaN]]);
   const dir = mkdtempSync(join(tmpdir(), "record-test-"));
@@ -37,6 +37,7 @@ Deno.test("record: per-class scores carry names; classes without data are null i
     assert.equal(back.semantic.perClass[2].iou, null);
     assert.equal(back.panoptic.perClass[1].pq, null, "a class with tp+fp+fn = 0 is not a zero score");
     assert.equal(back.panoptic.perClass[0].pq, 0.75);
+    assert.equal(recordTables(back), recordTables(r), "a record read back from its JSON prints the same tables");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
