@@ -86,5 +86,10 @@ Deno.test("2 steps straight equal 1 step + stop + resume + 1 step, bit for bit; 
   }
   const straightRecords = readRecords(join(runs, "straight"));
   assert.equal((records[1] as StepRecord).total, (straightRecords[1] as StepRecord).total);
+  const [first, second] = [records[0] as StepRecord, records[1] as StepRecord];
+  assert.ok(
+    second.elapsedSeconds > first.elapsedSeconds,
+    "the resumed run's training time goes on from the checkpoint",
+  );
   assert.ok(existsSync(join(runs, "resumed", EXPORT_DIR, "model.json")));
 });

@@ -1,6 +1,6 @@
 // The README's results section, generated from the run records (the same ones report.ipynb reads): the summary table
-// of the default run, the ablation table and the pseudo instance labels' quality. `deno task report` rewrites the part between the two markers; a test
-// fails when the README no longer matches the records.
+// of the default run, the ablation table and the pseudo instance labels' quality. `deno task report` rewrites the part
+// between the two markers; a test fails when the README no longer matches the records.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pseudoLabelSentence, readPseudoLabelQuality } from "../data/pseudo_readme.ts";
