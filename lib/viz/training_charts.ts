@@ -29,6 +29,23 @@ function points(runs: readonly RunRecords[], type: string, keys: readonly string
   );
 }
 
+/** One label per distinct end point: the series ending there, joined (so coinciding lines do not overprint). */
+function endLabels(data: Point[]): (Point & { label: string })[] {
+  const last = new Map<string, Point>();
+  for (const p of data) if ((last.get(p.series)?.step ?? -Infinity) <= p.step) last.set(p.series, p);
+  const byPoint = new Map<string, Point[]>();
+  for (const p of last.values()) {
+    const key = `${p.step}|${p.value}`;
+    byPoint.set(key, [...(byPoint.get(key) ?? []), p]);
+  }
+  return [...byPoint.values()].map((ps) => ({ ...ps[0], label: ps.map((p) => p.series).join(", ") }));
+}
+
+/** Right margin that fits the end labels (about 6.5 px per character at the default font size). */
+function labelMargin(data: Point[]): number {
+  return Math.max(150, ...endLabels(data).map((l) => Math.ceil(l.label.length * 6.5) + 12));
+}
+
 /** Lines labelled at their last point (the SVG export has no legend). */
 function labelledLines(data: Point[], options: { smooth?: number; dots?: boolean }): Plot.Markish[] {
   const xy = { x: "step", y: "value", stroke: "series", z: "series" };
@@ -41,18 +58,7 @@ function labelledLines(data: Point[], options: { smooth?: number; dots?: boolean
   return [
     ...line,
     ...(options.dots ? [Plot.dot(data, { ...xy, fill: "series", r: 3 })] : []),
-    Plot.text(
-      data,
-      Plot.selectLast({
-        x: "step",
-        y: "value",
-        z: "series",
-        text: "series",
-        fill: "series",
-        dx: 6,
-        textAnchor: "start",
-      }),
-    ),
+    Plot.text(endLabels(data), { x: "step", y: "value", text: "label", fill: "series", dx: 6, textAnchor: "start" }),
   ];
 }
 
@@ -69,7 +75,7 @@ export function lossCurvesSvg(
   return plotSvg({
     width: options.width ?? 820,
     height: options.height ?? 360,
-    marginRight: 150,
+    marginRight: labelMargin(data),
     x: { label: "step", grid: true },
     y: { type: "log", label: "loss (log scale)", grid: true, tickFormat: "~g" },
     marks: labelledLines(data, { smooth: options.smooth ?? 10 }),
@@ -86,7 +92,7 @@ export function validationCurvesSvg(
   return plotSvg({
     width: options.width ?? 820,
     height: options.height ?? 320,
-    marginRight: 150,
+    marginRight: labelMargin(data),
     x: { label: "step", grid: true },
     y: { label: "score", grid: true, domain: [0, Math.max(...data.map((d) => d.value), 0.05)] },
     marks: labelledLines(data, { dots: true }),

@@ -21,9 +21,12 @@ Deno.test("lossCurvesSvg draws one labelled series per positive loss part and ra
   assert.throws(() => lossCurvesSvg([{ name: "r", records: [] }]), /no positive loss values/);
 });
 
-Deno.test("validationCurvesSvg prefixes series with the run name when there are several runs", () => {
+Deno.test("validationCurvesSvg prefixes series with the run name; runs ending on the same point share one label", () => {
   const svg = validationCurvesSvg([{ name: "a", records }, { name: "b", records }]);
-  assert.ok(svg.includes(">a · miou<") && svg.includes(">b · pq<"));
+  assert.ok(svg.includes(">a · miou, b · miou<") && svg.includes(">a · pq, b · pq<"));
+  const other = records.map((r) => (r.type === "validation" ? { ...r, miou: 0.9 } : r));
+  const apart = validationCurvesSvg([{ name: "a", records }, { name: "b", records: other }]);
+  assert.ok(apart.includes(">a · miou<") && apart.includes(">b · miou<"));
   assert.ok(!svg.includes("· ap<"), "null scores are skipped");
   assert.throws(() => validationCurvesSvg([{ name: "a", records: records.slice(0, 3) }]), /no validation records/);
 });
