@@ -5,7 +5,7 @@ import { TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
 import { IKA12_CLASSES } from "../data/ika_labels.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { InstanceResult } from "../metrics/instance.ts";
-import type { PanopticCategory, PanopticResult, PQSummary } from "../metrics/panoptic.ts";
+import type { CategoryQuality, PanopticCategory, PanopticResult, PQSummary } from "../metrics/panoptic.ts";
 import type { SemanticResult } from "../metrics/semantic.ts";
 import { markdownTable } from "../report/table.ts";
 import type { FrameScore } from "../train/validation.ts";
@@ -29,17 +29,8 @@ export interface PanopticSection {
   all: PQSummary;
   things: PQSummary;
   stuff: PQSummary;
-  perClass: {
-    id: number;
-    name: string;
-    isThing: boolean;
-    pq: number;
-    sq: number;
-    rq: number;
-    tp: number;
-    fp: number;
-    fn: number;
-  }[];
+  /** The scores of lib/metrics/panoptic.ts per category (NaN for a class with tp+fp+fn = 0), without its IoU sum. */
+  perClass: ({ id: number; name: string; isThing: boolean } & Omit<CategoryQuality, "iouSum">)[];
 }
 
 export interface InstanceSection {
