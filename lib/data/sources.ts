@@ -18,6 +18,11 @@ export type DatasetSource =
   /** COCO/Cityscapes panoptic JSON + PNGs; images searched under imageRoot (see listPanopticFrames). */
   | { kind: "panoptic"; json: string; imageRoot: string; pngDir?: string; categoryIds: "trainId" | "labelId" };
 
+/** A KITTI split, with the Cityscapes-format instance labels of `instanceDir` when given (null = semantic only). */
+export function kittiSplitSource(root: string, split: string, instanceDir: string | null): DatasetSource {
+  return { kind: "kitti", root, split, options: instanceDir ? { instanceDir } : {} };
+}
+
 /** An opened dataset: its frame names and a reader by name. */
 export interface FrameSource {
   names: string[];

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { IS_THING_TRAIN_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
 import { KITTI_ATTRIBUTION } from "../data/kitti.ts";
-import type { DatasetSource } from "../data/sources.ts";
+import { type DatasetSource, kittiSplitSource } from "../data/sources.ts";
 import { loadPanopticModel } from "../model/load.ts";
 import { evaluateModel } from "../train/validation.ts";
 import {
@@ -75,11 +75,7 @@ function evalSource(options: ModelEvalOptions): { source: DatasetSource; name: s
   if (options.instances !== null && !existsSync(options.instances)) {
     throw new Error(`${options.instances}: instance label folder not found (pass --instances none to skip PQ and AP)`);
   }
-  const kittiOptions = options.instances ? { instanceDir: options.instances } : {};
-  return {
-    source: { kind: "kitti", root: options.data, split: options.split, options: kittiOptions },
-    name: options.split,
-  };
+  return { source: kittiSplitSource(options.data, options.split, options.instances), name: options.split };
 }
 
 export async function evaluateCheckpoint(
@@ -104,7 +100,7 @@ export async function evaluateCheckpoint(
         checkpoint: loaded.modelDir,
         step: loaded.step,
         data: resolve(options.data),
-        split: source.kind === "kitti" ? options.split : name,
+        split: name,
         instances: source.kind === "kitti" ? options.instances && resolve(options.instances) : resolve(options.data),
         scale: options.scale,
       },

@@ -6,7 +6,7 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { batches } from "../data/pipeline.ts";
-import type { DatasetSource } from "../data/sources.ts";
+import { kittiSplitSource } from "../data/sources.ts";
 import type { AugmentOptions } from "../data/augment.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { buildPanopticDeepLab } from "../model/panoptic_deeplab.ts";
@@ -77,12 +77,6 @@ function augmentOptions(c: TrainConfig): AugmentOptions {
   };
 }
 
-/** A split of the run's KITTI data, with its pseudo instance labels when the config names them. */
-function kittiSource(c: TrainConfig, split: string): DatasetSource {
-  const options = c.data.instanceDir ? { instanceDir: c.data.instanceDir } : {};
-  return { kind: "kitti", root: c.data.root, split, options };
-}
-
 /**
  * Keeps the record lines up to `step` (a resumed run rewrites what came after its checkpoint) and returns the
  * training time those kept steps took, so a resumed run's elapsedSeconds go on from there.
@@ -119,7 +113,7 @@ async function validate(
   evalModel.setWeights(weights);
   tf.dispose(weights);
   const { summary } = await evaluateModel(evalModel, {
-    source: kittiSource(c, c.data.valSplit),
+    source: kittiSplitSource(c.data.root, c.data.valSplit, c.data.instanceDir),
     frames: c.validation.frames,
     scale: c.validation.scale,
     onFrame: (done, total) => report({ type: "validating", step, done, total }),
@@ -170,7 +164,7 @@ export async function train(c: TrainConfig, options: TrainOptions): Promise<Trai
     let stoppedBy: TrainOutcome["stoppedBy"] = "steps";
     let validation: ValidationSummary | null = null;
     const stream = batches({
-      source: kittiSource(c, c.data.trainSplit),
+      source: kittiSplitSource(c.data.root, c.data.trainSplit, c.data.instanceDir),
       batchSize: c.batchSize,
       seed: c.seed,
       workers: c.pipelineWorkers,
