@@ -83,10 +83,12 @@ function augmentOptions(c: TrainConfig): AugmentOptions {
  */
 function truncateRecords(path: string, step: number): number {
   if (!existsSync(path)) return 0;
-  const kept = readFileSync(path, "utf8").split("\n").filter((l) => l.trim() && JSON.parse(l).step <= step);
-  writeFileAtomic(path, kept.map((l) => l + "\n").join(""));
-  const steps = kept.map((l) => JSON.parse(l)).filter((r: StepRecord | ValidationRecord) => r.type === "step");
-  return steps.length ? (steps[steps.length - 1] as StepRecord).elapsedSeconds : 0;
+  const kept = readFileSync(path, "utf8").split("\n").filter((l) => l.trim())
+    .map((line) => ({ line, record: JSON.parse(line) as StepRecord | ValidationRecord }))
+    .filter(({ record }) => record.step <= step);
+  writeFileAtomic(path, kept.map(({ line }) => line + "\n").join(""));
+  const steps = kept.map(({ record }) => record).filter((r): r is StepRecord => r.type === "step");
+  return steps.at(-1)?.elapsedSeconds ?? 0;
 }
 
 /** Reads a run's JSONL record. */
