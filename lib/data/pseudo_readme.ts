@@ -51,22 +51,9 @@ export function readPseudoLabelQuality(path: string): PseudoLabelQuality {
 const pct = (n: number, d: number) => (d > 0 ? `${(100 * n / d).toFixed(1)} %` : "–");
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "–");
 
-/** Instances found, share of thing pixels assigned to one, and PQ (things) against the fixture frame's true instances. */
-export function pseudoLabelSentence(q: PseudoLabelQuality): string {
-  const t = q.coverage.reduce(
-    (s, c) => ({ thing: s.thing + c.thingPixels, assigned: s.assigned + c.assignedPixels, n: s.n + c.instances }),
-    { thing: 0, assigned: 0, n: 0 },
-  );
-  const share = t.thing > 0 ? (100 * t.assigned / t.thing).toFixed(1) : "–";
-  return `**Pseudo instance labels** (\`data/kitti-instances/quality.json\`): ${t.n} instances in ${q.frames} frames; ` +
-    `${share} % of thing pixels assigned to an instance (the rest is crowd); PQ ${
-      (100 * q.fixture.things.pq).toFixed(1)
-    } % of the labeller against the true instances of the Cityscapes-format test frame.`;
-}
-
-/** Markdown "Quality" section (coverage on KITTI, PQ on the fixture frame) from a quality record. */
-export function renderPseudoLabelQuality(q: PseudoLabelQuality): string {
-  const total = q.coverage.reduce(
+/** Thing, assigned and crowd pixels and instances summed over the classes of the coverage record. */
+function coverageTotal(q: PseudoLabelQuality) {
+  return q.coverage.reduce(
     (s, c) => ({
       thing: s.thing + c.thingPixels,
       assigned: s.assigned + c.assignedPixels,
@@ -75,6 +62,20 @@ export function renderPseudoLabelQuality(q: PseudoLabelQuality): string {
     }),
     { thing: 0, assigned: 0, crowd: 0, instances: 0 },
   );
+}
+
+/** Instances found, share of thing pixels assigned to one, and PQ (things) against the fixture frame's true instances. */
+export function pseudoLabelSentence(q: PseudoLabelQuality): string {
+  const t = coverageTotal(q);
+  return `**Pseudo instance labels** (\`data/kitti-instances/quality.json\`): ${t.instances} instances in ${q.frames} ` +
+    `frames; ${pct(t.assigned, t.thing)} of thing pixels assigned to an instance (the rest is crowd); PQ ${
+      (100 * q.fixture.things.pq).toFixed(1)
+    } % of the labeller against the true instances of the Cityscapes-format test frame.`;
+}
+
+/** Markdown "Quality" section (coverage on KITTI, PQ on the fixture frame) from a quality record. */
+export function renderPseudoLabelQuality(q: PseudoLabelQuality): string {
+  const total = coverageTotal(q);
   const rows = q.coverage.filter((c) => c.thingPixels > 0).map((c) =>
     `| ${c.name} | ${c.thingPixels} | ${pct(c.assignedPixels, c.thingPixels)} | ${
       pct(c.crowdPixels, c.thingPixels)
