@@ -47,6 +47,11 @@ export function ablationRuns(runsDir: string): AblationRun[] {
   });
 }
 
+/** The run's name without the ablation prefix ("no-augment"). */
+function shortName(run: AblationRun): string {
+  return run.name.slice(ABLATION_PREFIX.length);
+}
+
 /** What a run changes against the baseline, from its config description ("Ablation: …"). */
 function change(run: AblationRun): string {
   return run.config.description.replace(/^Ablation( baseline)?:\s*/i, "");
@@ -66,7 +71,7 @@ export const ABLATION_HEADERS = [
 /** One table row per run: final validation scores (– while unfinished) and training minutes. */
 export function ablationRows(runs: readonly AblationRun[]): Cell[][] {
   return runs.map((r) => [
-    r.name.slice(ABLATION_PREFIX.length),
+    shortName(r),
     change(r),
     `${r.steps}/${r.config.steps}`,
     percent(r.final?.miou),
@@ -79,14 +84,14 @@ export function ablationRows(runs: readonly AblationRun[]): Cell[][] {
 
 /** The runs as chart input (lib/viz/training_charts.ts), named without the prefix. */
 export function ablationCurves(runs: readonly AblationRun[]): RunRecords[] {
-  return runs.map((r) => ({ name: r.name.slice(ABLATION_PREFIX.length), records: r.records }));
+  return runs.map((r) => ({ name: shortName(r), records: r.records }));
 }
 
 /** Final mIoU (19 and ACDC-30 classes) and PQ of the finished runs, as bars (lib/viz/metric_charts.ts). */
 export function ablationScores(runs: readonly AblationRun[]): GroupScore[] {
   return runs.flatMap((r) => {
     if (!r.final) return [];
-    const group = r.name.slice(ABLATION_PREFIX.length);
+    const group = shortName(r);
     return [
       { group, metric: "mIoU 19", value: r.final.miou },
       { group, metric: "mIoU ACDC-30", value: r.final.miouAcdc30 },
