@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { PROJECT_ROOT } from "../setup/data_links.ts";
 import { benchDataPipeline, type DataPipelineBench } from "./data_pipeline.ts";
-import { type BenchResult, type BenchSection, type FlagValues, intFlag } from "./section.ts";
+import { type BenchResult, type BenchSection, type FlagValues, intFlag, round } from "./section.ts";
 
 /** The goal: the pipeline delivers at least this many times the images/s a training step consumes. */
 export const PIPELINE_GOAL_RATIO = 4;
@@ -131,7 +131,6 @@ export async function benchDataPipelineSection(c: DataPipelineConfig, out: strin
     })
     : [];
   const data: DataPipelineData = { config: c, bench, trainStep, ratios };
-  const round = (x: number, digits = 1) => Number(x.toFixed(digits));
   const stageNames = {
     read: "read (decode image + labels)",
     augment: "augment",

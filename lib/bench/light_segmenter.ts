@@ -10,6 +10,8 @@ import type { ArrayBatch, TrainTask } from "../train/train_task.ts";
 export interface LightSegmenterOptions {
   classes: number;
   pretrained: boolean;
+  /** Fixed [height, width] (for layer shapes and FLOPs); default any size. */
+  inputSize?: [number, number];
 }
 
 function conv(x: tfl.SymbolicTensor, name: string, filters: number, kernelSize: number, relu = true) {
@@ -23,8 +25,14 @@ function upsample4(x: tfl.SymbolicTensor, name: string): tfl.SymbolicTensor {
 
 /** Builds the network; input height and width must be multiples of 16. */
 export async function buildLightSegmenter(options: LightSegmenterOptions): Promise<tfl.LayersModel> {
-  const backbone = await buildBackbone({ pretrained: options.pretrained, strides: [4, 16], batchNorm: "folded" });
-  const input = tfl.input({ name: "image", shape: [null, null, 3] });
+  const [h, w] = options.inputSize ?? [null, null];
+  const backbone = await buildBackbone({
+    pretrained: options.pretrained,
+    strides: [4, 16],
+    batchNorm: "folded",
+    inputSize: [h, w],
+  });
+  const input = tfl.input({ name: "image", shape: [h, w, 3] });
   const [s4, s16] = backbone.apply(input) as tfl.SymbolicTensor[];
   const coarse = upsample4(conv(s16, "decoder_s16", 128, 1), "decoder_up16");
   const fine = conv(s4, "decoder_s4", 32, 1);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend.ts";
+import { summarizeModel } from "../model/summary.ts";
 import { LocalTrainer } from "../train/local_trainer.ts";
 import { randomSegmentationBatch } from "../train/random_batch.ts";
 import { buildLightSegmenter, createLightSegmenterTask } from "./light_segmenter.ts";
@@ -11,6 +12,14 @@ Deno.test("light segmenter gives logits at input size", async () => {
   const model = await buildLightSegmenter({ classes: 5, pretrained: false });
   const out = tf.tidy(() => (model.predict(tf.zeros([2, 48, 80, 3])) as tf.Tensor).shape);
   assert.deepEqual(out, [2, 48, 80, 5]);
+  model.dispose();
+});
+
+Deno.test("a fixed-size light segmenter has fixed layer shapes, so its FLOPs can be counted", async () => {
+  const model = await buildLightSegmenter({ classes: 5, pretrained: false, inputSize: [64, 128] });
+  const fuse = summarizeModel(model).layers.find((l) => l.name === "decoder_fuse")!;
+  assert.deepEqual(fuse.outputShape, [null, 16, 32, 128]);
+  assert.equal(fuse.flops, 2 * 16 * 32 * 9 * 160 * 128);
   model.dispose();
 });
 

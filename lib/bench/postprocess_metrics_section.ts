@@ -3,7 +3,7 @@
 import { benchPostprocessAndMetrics, type PostprocessBench } from "./postprocess_metrics.ts";
 import { type NumpyPeerResult, type PqScores, runNumpyPeer, syntheticPqFrames, timeOurPq } from "./pq_peer.ts";
 import { DEFAULT_PYTHON, pythonModuleVersion } from "./python_process.ts";
-import { type BenchResult, type BenchSection, type FlagValues, intFlag } from "./section.ts";
+import { type BenchResult, type BenchSection, type FlagValues, intFlag, round } from "./section.ts";
 import type { Timing } from "./measure.ts";
 
 /** The issue's goals: post-processing under 50 ms per frame; PQ evaluation at least 10x faster than panopticapi. */
@@ -118,7 +118,6 @@ export async function benchPostprocessMetrics(c: PostprocessMetricsConfig, log: 
       maxScoreDifference: ran ? maxDifference(ours.scores, ran.scores) : null,
     },
   };
-  const round = (x: number, digits = 1) => Number(x.toFixed(digits));
   const verdict = (ok: boolean) => (ok ? "meets" : "misses");
   const size = `${c.height}x${c.width}`;
   const rows: BenchResult["rows"] = [

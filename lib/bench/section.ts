@@ -30,3 +30,8 @@ export function intFlag(flags: FlagValues, name: string, min = 1): number {
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${raw}`);
   return value;
 }
+
+/** `x` rounded to `digits` decimals, as a number (for table cells and JSON). */
+export function round(x: number, digits = 1): number {
+  return Number(x.toFixed(digits));
+}

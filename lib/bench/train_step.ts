@@ -7,10 +7,11 @@ import { currentBackend } from "../backend.ts";
 import { DataParallelTrainer } from "../train/data_parallel.ts";
 import { LocalTrainer, toTensor } from "../train/local_trainer.ts";
 import { randomSegmentationBatch } from "../train/random_batch.ts";
+import { summarizeModel } from "../model/summary.ts";
 import { loadTask, type TaskSpec } from "../train/train_task.ts";
-import type { LightSegmenterOptions } from "./light_segmenter.ts";
+import { buildLightSegmenter, type LightSegmenterOptions } from "./light_segmenter.ts";
 import { interleavedRuns, peakRssMb, timeRuns, type Timing } from "./measure.ts";
-import { type BenchResult, type BenchSection, type FlagValues, intFlag } from "./section.ts";
+import { type BenchResult, type BenchSection, type FlagValues, intFlag, round } from "./section.ts";
 import { DEFAULT_TORCH_PYTHON, runTorchPeer, type TorchPeerResult, torchVersion } from "./torch_peer.ts";
 
 export interface TrainStepConfig {
@@ -52,6 +53,16 @@ export interface TrainStepData {
   torch: TorchPeerResult | { skipped: string };
   /** tfjs single-thread time / PyTorch time (null when PyTorch did not run). */
   ratios: { forward: number; step: number } | null;
+  /** Convolution FLOPs (multiply-adds ×2) of one forward pass of the batch, from the layer shapes. */
+  forwardGflop: number;
+}
+
+/** FLOPs of the convolutions in one forward pass of a `c.batch` × `c.height` × `c.width` batch, in GFLOP. */
+async function forwardGflop(c: TrainStepConfig): Promise<number> {
+  const model = await buildLightSegmenter({ classes: c.classes, pretrained: false, inputSize: [c.height, c.width] });
+  const { flops } = summarizeModel(model);
+  model.dispose();
+  return (flops * c.batch) / 1e9;
 }
 
 export function trainStepConfig(flags: FlagValues): TrainStepConfig {
@@ -77,7 +88,7 @@ export function trainStepConfig(flags: FlagValues): TrainStepConfig {
   return config;
 }
 
-function methodology(c: TrainStepConfig, backend: string, parameters: number, torch: string): string[] {
+function methodology(c: TrainStepConfig, backend: string, parameters: number, torch: string, gflop: number): string[] {
   const perWorker = Math.ceil(c.batch / c.workers);
   return [
     `network: MobileNetV2 (alpha 1.0, ${c.pretrained ? "nsfwjs ImageNet-derived" : "random"} weights, batch norm ` +
@@ -99,6 +110,8 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
       : "data parallel: not run (--workers 1)",
     `PyTorch: ${torch}; same network and batch, ${c.torchThreads} threads, random weights, batch norm in eval ` +
     `mode with trainable scale/offset; run after the tfjs phases in its own process`,
+    `forward GFLOP/s: the convolutions' ${gflop.toFixed(1)} GFLOP per forward pass of the batch (multiply-adds ` +
+    "x2, from the layer shapes: lib/model/summary.ts; resizes, activations and the loss not counted) / forward time",
     "peak RSS: VmHWM of the process (tfjs 1 thread: before the workers start; tfjs workers: the whole process, " +
     "main thread included; PyTorch: its own process)",
   ];
@@ -178,6 +191,8 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
   const parallelText = c.workers >= 2 ? ` and over ${c.workers} data-parallel workers` : "";
   log(`train-step: tfjs ${backend}, one thread${parallelText}, batch ${c.batch} of ${c.height}x${c.width}`);
   const { tfjs, dataParallel, params } = await measureTfjs(spec, c);
+  const gflop = await forwardGflop(c);
+  const gflopPerSecond = (forwardMs: number) => round(gflop / (forwardMs / 1000));
   let torch: TrainStepData["torch"] = { skipped: "--torch off" };
   let torchLabel = "not run (--torch off)";
   if (c.torch === "auto") {
@@ -209,12 +224,13 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
     dataParallel,
     torch,
     ratios,
+    forwardGflop: gflop,
   };
-  const round = (x: number, digits = 1) => Number(x.toFixed(digits));
   const rows: BenchResult["rows"] = [
     [
       `tfjs ${backend}, 1 thread`,
       round(tfjs.forward.medianMs),
+      gflopPerSecond(tfjs.forward.medianMs),
       round(tfjs.step.medianMs),
       round(tfjs.imagesPerSecond, 2),
       round(tfjs.step.coresUsed, 2),
@@ -224,6 +240,7 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
   if (dataParallel) {
     rows.push([
       `tfjs ${backend}, ${dataParallel.workers} workers (speed-up x${round(dataParallel.speedup, 2)})`,
+      "",
       "",
       round(dataParallel.step.medianMs),
       round(dataParallel.imagesPerSecond, 2),
@@ -235,17 +252,26 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
     rows.push([
       `PyTorch CPU, ${torch.threads} threads`,
       round(torch.forwardMs),
+      gflopPerSecond(torch.forwardMs),
       round(torch.stepMs),
       round(torch.imagesPerSecond, 2),
       round(torch.stepCoresUsed, 2),
       round(torch.peakRssMb),
     ]);
-    rows.push(["ratio tfjs 1 thread / PyTorch", round(ratios!.forward, 2), round(ratios!.step, 2), "", "", ""]);
+    rows.push(["ratio tfjs 1 thread / PyTorch", round(ratios!.forward, 2), "", round(ratios!.step, 2), "", "", ""]);
   }
   return {
     section: "train-step",
-    methodology: methodology(c, backend, params, torchLabel),
-    headers: ["setting", "forward ms", "train step ms", "images/s", "cores used (step)", "peak RSS MB"],
+    methodology: methodology(c, backend, params, torchLabel, gflop),
+    headers: [
+      "setting",
+      "forward ms",
+      "forward GFLOP/s",
+      "train step ms",
+      "images/s",
+      "cores used (step)",
+      "peak RSS MB",
+    ],
     rows,
     data,
   };

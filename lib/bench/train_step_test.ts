@@ -46,7 +46,7 @@ Deno.test("deno task bench at a tiny size writes a train-step record with tfjs, 
     assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
     assert.match(
       stdout,
-      /\| setting \| forward ms \| train step ms \| images\/s \| cores used \(step\) \| peak RSS MB \|/,
+      /\| setting \| forward ms \| forward GFLOP\/s \| train step ms \| images\/s \| cores used \(step\) \| peak RSS MB \|/,
     );
     assert.match(stdout, /Methodology:\n- network: MobileNetV2/);
     const files = readdirSync(out);
@@ -57,6 +57,9 @@ Deno.test("deno task bench at a tiny size writes a train-step record with tfjs, 
     assert.deepEqual([d.config.height, d.config.width, d.config.batch], [32, 48, 2]);
     assert.ok(d.tfjs.forward.medianMs > 0 && d.tfjs.step.medianMs > 0 && d.tfjs.peakRssMb > 0);
     assert.equal(d.tfjs.step.runsMs.length, 2);
+    // At least the decoder's 3x3 fuse convolution (160 → 128 channels at stride 4) of both images.
+    const fuseGflop = (2 * 2 * (32 / 4) * (48 / 4) * 9 * 160 * 128) / 1e9;
+    assert.ok(d.forwardGflop > fuseGflop && d.forwardGflop < 3 * fuseGflop, `forward GFLOP ${d.forwardGflop}`);
     assert.equal(new Set(d.tfjs.tensorsAfterStep).size, 1, `tensor count changed: ${d.tfjs.tensorsAfterStep}`);
     assert.ok(Math.abs(d.tfjs.imagesPerSecond - 2000 / d.tfjs.step.medianMs) < 1e-9);
     assert.equal(d.dataParallel?.workers, 2);
