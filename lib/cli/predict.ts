@@ -4,10 +4,11 @@ import { parseArgs } from "node:util";
 import { initBackend } from "../backend.ts";
 import { loadPanopticModel } from "../model/load.ts";
 import { predictImage } from "../model/predict_image.ts";
+import { DEFAULT_RUN_NAME } from "../train/config.ts";
 
 const HELP = `deno task predict <image> [<image> ...] [options]
   --checkpoint PATH   run folder (its model/, else its newest checkpoint), model folder or checkpoint step folder;
-                      default runs/default
+                      default runs/${DEFAULT_RUN_NAME}
   --out DIR           output folder; default predictions
   --scale S           resize factor before the network; default 1
 Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R + 256 G + 256² B, 0 = void),
@@ -17,7 +18,7 @@ Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    checkpoint: { type: "string", default: "runs/default" },
+    checkpoint: { type: "string", default: `runs/${DEFAULT_RUN_NAME}` },
     out: { type: "string", default: "predictions" },
     scale: { type: "string", default: "1" },
     help: { type: "boolean", short: "h", default: false },

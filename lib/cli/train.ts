@@ -3,11 +3,11 @@
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { initBackend } from "../backend.ts";
-import { loadConfig } from "../train/config.ts";
+import { DEFAULT_RUN_NAME, loadConfig } from "../train/config.ts";
 import { train, type TrainEvent } from "../train/trainer.ts";
 
 const HELP = `deno task train --config configs/<name>.json [options]
-  --config FILE       training configuration (JSON over the defaults in lib/train/config.ts); default configs/default.json
+  --config FILE       training configuration (JSON over the defaults in lib/train/config.ts); default configs/${DEFAULT_RUN_NAME}.json (the final model)
   --resume            continue the run from its newest checkpoint (bit for bit)
   --max-minutes N     stop after N minutes with a checkpoint (resume later)
   --workers N         data-parallel training replicas (Deno workers); default 1 = this thread
@@ -17,7 +17,7 @@ the final model (float16) in runs/<name>/model/. Ctrl-C saves a checkpoint and s
 
 const { values } = parseArgs({
   options: {
-    config: { type: "string", default: "configs/default.json" },
+    config: { type: "string", default: `configs/${DEFAULT_RUN_NAME}.json` },
     resume: { type: "boolean", default: false },
     "max-minutes": { type: "string" },
     workers: { type: "string", default: "1" },

@@ -25,10 +25,10 @@ export interface PanopticDeepLabConfig {
   /** Seed of the random initialisation, so that two builds start from the same weights. */
   seed: number;
   /**
-   * Initialisation of the decoders' ReLU convolutions. "glorot": Glorot-uniform everywhere (what the committed runs
-   * used); tfjs counts a depthwise kernel's fan-in as 9 × channels, so depthwise weights start about √channels too
+   * Initialisation of the decoders' ReLU convolutions. "glorot": Glorot-uniform everywhere (what runs/default and
+   * the ablations except ablation-he-init used); tfjs counts a depthwise kernel's fan-in as 9 × channels, so depthwise weights start about √channels too
    * small and, without batch norm, the signal fades layer by layer. "he": He-uniform with the true fan-in (9 for a
-   * depthwise 3x3), which keeps the activations' scale through the decoder.
+   * depthwise 3x3), which keeps the activations' scale through the decoder (the default since the final run).
    */
   decoderInit: "glorot" | "he";
 }
@@ -42,7 +42,7 @@ export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
   asppRates: [3, 6],
   pretrained: true,
   seed: 1,
-  decoderInit: "glorot",
+  decoderInit: "he",
 };
 
 /** Output names, in the order the model returns them. */

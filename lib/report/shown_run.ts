@@ -1,9 +1,9 @@
-// The training run a notebook shows: runs/default once its model is exported, otherwise a smoke run (configs/smoke.json,
+// The training run a notebook shows: the default run (runs/final) once its model is exported, otherwise a smoke run (configs/smoke.json,
 // a few steps on tiny crops, ~10 s) trained on the spot into a temporary folder (load it with lib/model/load.ts).
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { loadConfig, type TrainConfig } from "../train/config.ts";
+import { DEFAULT_RUN_NAME, loadConfig, type TrainConfig } from "../train/config.ts";
 import { EXPORT_DIR, train } from "../train/trainer.ts";
 
 export interface ShownRun {
@@ -29,7 +29,7 @@ function resolveData(config: TrainConfig, root: string): TrainConfig {
 }
 
 /** runs/<name> under `root` when its exported model exists, else a fresh smoke run (trained now). */
-export async function shownRun(root: string, name = "default"): Promise<ShownRun> {
+export async function shownRun(root: string, name = DEFAULT_RUN_NAME): Promise<ShownRun> {
   const runDir = join(root, "runs", name);
   if (existsSync(join(runDir, EXPORT_DIR, "model.json"))) {
     const config = resolveData(loadConfig(join(runDir, "config.json")), root);

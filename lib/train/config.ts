@@ -55,6 +55,9 @@ export interface TrainConfig {
   pipelineWorkers: number;
 }
 
+/** The run (under runs/) that eval, predict, the report and the README use unless told otherwise: the final model. */
+export const DEFAULT_RUN_NAME = "final";
+
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   name: "default",
   description: "Panoptic-DeepLab, MobileNetV2 (ImageNet-derived), KITTI ACDC train split, full augmentation",
