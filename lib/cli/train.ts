@@ -7,7 +7,8 @@ import { DEFAULT_RUN_NAME, loadConfig } from "../train/config.ts";
 import { train, type TrainEvent } from "../train/trainer.ts";
 
 const HELP = `deno task train --config configs/<name>.json [options]
-  --config FILE       training configuration (JSON over the defaults in lib/train/config.ts); default configs/${DEFAULT_RUN_NAME}.json (the final model)
+  --config FILE       training configuration (JSON over the defaults in lib/train/config.ts);
+                      default configs/${DEFAULT_RUN_NAME}.json (the final model's)
   --resume            continue the run from its newest checkpoint (bit for bit)
   --max-minutes N     stop after N minutes with a checkpoint (resume later)
   --workers N         data-parallel training replicas (Deno workers); default 1 = this thread

@@ -26,9 +26,10 @@ export interface PanopticDeepLabConfig {
   seed: number;
   /**
    * Initialisation of the decoders' ReLU convolutions. "glorot": Glorot-uniform everywhere (what runs/default and
-   * the ablations except ablation-he-init used); tfjs counts a depthwise kernel's fan-in as 9 × channels, so depthwise weights start about √channels too
-   * small and, without batch norm, the signal fades layer by layer. "he": He-uniform with the true fan-in (9 for a
-   * depthwise 3x3), which keeps the activations' scale through the decoder (the default since the final run).
+   * the ablations except ablation-he-init used); tfjs counts a depthwise kernel's fan-in as 9 × channels, so
+   * depthwise weights start about √channels too small and, without batch norm, the signal fades layer by layer.
+   * "he" (default since the final run): He-uniform with the true fan-in (9 for a depthwise 3x3), which keeps the
+   * activations' scale through the decoder.
    */
   decoderInit: "glorot" | "he";
 }

@@ -1,5 +1,6 @@
-// The training run a notebook shows: the default run (runs/final) once its model is exported, otherwise a smoke run (configs/smoke.json,
-// a few steps on tiny crops, ~10 s) trained on the spot into a temporary folder (load it with lib/model/load.ts).
+// The training run a notebook shows: the default run (runs/final) once its model is exported, otherwise a smoke run
+// (configs/smoke.json, a few steps on tiny crops, ~10 s) trained on the spot into a temporary folder (load it with
+// lib/model/load.ts).
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
