@@ -7,12 +7,12 @@ import { initBackend } from "../backend.ts";
 import { evaluateFiles } from "../eval/file_eval.ts";
 import { evaluateCheckpoint } from "../eval/model_eval.ts";
 import { type EvalRecord, recordTables, writeEvalRecord } from "../eval/record.ts";
-import { DEFAULT_RUN_NAME } from "../train/config.ts";
+import { DEFAULT_RUN_DIR } from "../train/config.ts";
 
 const HELP = `deno task eval [model options] | --gt PATH --pred PATH [file options]
 Model mode (a trained model on a KITTI split or on Cityscapes-format panoptic ground truth):
   --checkpoint PATH   run folder (its model/, else its newest checkpoint), model folder or checkpoint step folder;
-                      default runs/${DEFAULT_RUN_NAME}
+                      default ${DEFAULT_RUN_DIR}
   --data PATH         KITTI semantics folder (default data/kitti), or a Cityscapes-format panoptic JSON (COCO
                       panoptic: *_trainId.json with trainId categories, other names labelIds; PNGs in the folder
                       named like it, else beside it)
@@ -86,7 +86,7 @@ async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
   const scale = numberFlag("scale", values.scale, (n) => n > 0, "a positive number");
   await initBackend();
   const { record, defaultOut } = await evaluateCheckpoint({
-    checkpoint: values.checkpoint ?? `runs/${DEFAULT_RUN_NAME}`,
+    checkpoint: values.checkpoint ?? DEFAULT_RUN_DIR,
     data: values.data,
     split: values.split ?? "acdc_val",
     instances: values.instances === "none" ? null : values.instances ?? "data/kitti-instances",

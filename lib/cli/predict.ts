@@ -4,11 +4,11 @@ import { parseArgs } from "node:util";
 import { initBackend } from "../backend.ts";
 import { loadPanopticModel } from "../model/load.ts";
 import { predictImage } from "../model/predict_image.ts";
-import { DEFAULT_RUN_NAME } from "../train/config.ts";
+import { DEFAULT_RUN_DIR } from "../train/config.ts";
 
 const HELP = `deno task predict <image> [<image> ...] [options]
   --checkpoint PATH   run folder (its model/, else its newest checkpoint), model folder or checkpoint step folder;
-                      default runs/${DEFAULT_RUN_NAME}
+                      default ${DEFAULT_RUN_DIR}
   --out DIR           output folder; default predictions
   --scale S           resize factor before the network; default 1
 Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R + 256 G + 256² B, 0 = void),
@@ -18,7 +18,7 @@ Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    checkpoint: { type: "string", default: `runs/${DEFAULT_RUN_NAME}` },
+    checkpoint: { type: "string", default: DEFAULT_RUN_DIR },
     out: { type: "string", default: "predictions" },
     scale: { type: "string", default: "1" },
     help: { type: "boolean", short: "h", default: false },

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pseudoLabelSentence, readPseudoLabelQuality } from "../data/pseudo_readme.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { DEFAULT_RUN_NAME } from "../train/config.ts";
+import { DEFAULT_RUN_DIR } from "../train/config.ts";
 import { ABLATION_HEADERS, ablationRows, ablationRuns } from "./ablation.ts";
 import { newestBenchRecord, readEvalRecord } from "./records.ts";
 import { summaryRows } from "./summary.ts";
@@ -18,14 +18,14 @@ export const RESULTS_END = "<!-- deno-fmt-ignore-end -->\n<!-- end of results --
 
 /** The results section's body for the project at `root`. */
 export function resultsMarkdown(root: string): string {
-  const run = `runs/${DEFAULT_RUN_NAME}`;
-  const runDir = join(root, run);
+  const runDir = join(root, DEFAULT_RUN_DIR);
   const evalPath = join(runDir, "eval-acdc_val.json");
   const evalRecord = readEvalRecord(evalPath);
   const bench = newestBenchRecord(join(root, "bench", "results"), "train-step");
   const parts = [
-    `Final model \`${run}\` on the ACDC validation split of KITTI (record \`${run}/eval-acdc_val.json\`, ` +
-    `reproduce with \`deno task eval --checkpoint ${run} --split acdc_val\`):`,
+    `Final model \`${DEFAULT_RUN_DIR}\` on the ACDC validation split of KITTI ` +
+    `(record \`${DEFAULT_RUN_DIR}/eval-acdc_val.json\`, ` +
+    `reproduce with \`deno task eval --checkpoint ${DEFAULT_RUN_DIR} --split acdc_val\`):`,
     markdownTable(["measure", "value"], summaryRows(runDir, evalRecord, bench)),
   ];
   const runs = ablationRuns(join(root, "runs"));

@@ -57,6 +57,8 @@ export interface TrainConfig {
 
 /** The run (under runs/) that eval, predict, the report and the README use unless told otherwise: the final model. */
 export const DEFAULT_RUN_NAME = "final";
+/** That run's folder, relative to the project. */
+export const DEFAULT_RUN_DIR = `runs/${DEFAULT_RUN_NAME}`;
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   name: "default",
