@@ -1,14 +1,16 @@
 // Picks the TensorFlow.js backend at run time and logs the choice once.
 // Order: tensorflow (tfjs-node-gpu / tfjs-node, when installed) → webgpu (real GPU adapter only) → wasm → cpu.
 // PANOPTIC_BACKEND=<name> (or the `force` option) forces one and fails clearly when it cannot start.
+// PANOPTIC_WASM_THREADS=<n> (or the `wasmThreads` option) runs wasm on n threads (lib/wasm_threads.ts).
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
 import "@tensorflow/tfjs-backend-cpu";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { getThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { registerTrainingKernels } from "./kernels/mod.ts";
+import { startWasm } from "./wasm_threads.ts";
 
 // Silences the "install the node backend" banner and skips debug-only checks.
 tf.enableProdMode();
@@ -21,8 +23,13 @@ export interface BackendChoice {
   reason: string;
 }
 
+export interface ProbeSettings {
+  /** Threads of the wasm backend; undefined = as already running, else every core. */
+  wasmThreads?: number;
+}
+
 /** A probe starts one backend, or says why it cannot (returns the reason as a string). */
-export type Probe = () => Promise<true | string>;
+export type Probe = (settings: ProbeSettings) => Promise<true | string>;
 
 const require = createRequire(import.meta.url);
 
@@ -71,9 +78,10 @@ export function wasmBinaryDir(): string {
   return join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/");
 }
 
-async function probeWasm(): Promise<true | string> {
-  setWasmPaths(wasmBinaryDir());
-  return (await tf.setBackend("wasm")) ? true : "wasm backend did not start";
+async function probeWasm({ wasmThreads }: ProbeSettings): Promise<true | string> {
+  const dir = wasmBinaryDir();
+  setWasmPaths(dir);
+  return (await startWasm(wasmThreads, dir)) ? true : "wasm backend did not start";
 }
 
 async function probeCpu(): Promise<true | string> {
@@ -92,6 +100,11 @@ let current: BackendChoice | undefined;
 export interface InitOptions {
   /** Force a backend; defaults to the PANOPTIC_BACKEND environment variable. */
   force?: string;
+  /**
+   * Threads of the wasm backend (fixed once it has started); defaults to PANOPTIC_WASM_THREADS, else the running
+   * count, else every core.
+   */
+  wasmThreads?: number;
   /** Replace probes (tests simulate a missing optional backend this way). */
   probes?: Partial<Record<BackendName, Probe>>;
   log?: (line: string) => void;
@@ -101,6 +114,7 @@ export interface InitOptions {
 export async function initBackend(options: InitOptions = {}): Promise<BackendChoice> {
   const force = options.force ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
   const probes = { ...DEFAULT_PROBES, ...options.probes };
+  const settings = { wasmThreads: options.wasmThreads ?? wasmThreadsFromEnv() };
   const log = options.log ?? ((line: string) => console.error(line));
   let choice: BackendChoice;
   if (force) {
@@ -108,14 +122,14 @@ export async function initBackend(options: InitOptions = {}): Promise<BackendCho
       throw new Error(`PANOPTIC_BACKEND=${force} is not a backend; use one of ${BACKENDS.join(", ")}`);
     }
     const name = force as BackendName;
-    const ok = await probes[name]();
+    const ok = await probes[name](settings);
     if (ok !== true) throw new Error(`backend ${name} was forced but cannot start: ${ok}`);
     choice = { name, reason: "forced by PANOPTIC_BACKEND" };
   } else {
     const skipped: string[] = [];
     let found: BackendName | undefined;
     for (const name of BACKENDS) {
-      const ok = await probes[name]();
+      const ok = await probes[name](settings);
       if (ok === true) {
         found = name;
         break;
@@ -127,9 +141,26 @@ export async function initBackend(options: InitOptions = {}): Promise<BackendCho
   }
   await tf.ready();
   registerTrainingKernels(choice.name);
-  if (current?.name !== choice.name) log(`tfjs backend: ${choice.name} (${choice.reason})`);
+  if (current?.name !== choice.name) log(`tfjs backend: ${describeBackend(choice.name)} (${choice.reason})`);
   current = choice;
   return choice;
+}
+
+function wasmThreadsFromEnv(): number | undefined {
+  const text = Deno.env.get("PANOPTIC_WASM_THREADS");
+  if (!text) return undefined;
+  const threads = Number(text);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(`PANOPTIC_WASM_THREADS=${text} is not a positive integer`);
+  }
+  return threads;
+}
+
+/** The backend's name, with its thread count for wasm ("wasm, 2 threads"). */
+export function describeBackend(name: string): string {
+  if (name !== "wasm") return name;
+  const threads = getThreadsCount();
+  return `wasm, ${threads} thread${threads === 1 ? "" : "s"}`;
 }
 
 /** The backend chosen by the last initBackend call, if any. */

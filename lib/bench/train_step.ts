@@ -1,9 +1,11 @@
 // Bench section "train-step": forward and full training-step time of the light segmenter (MobileNetV2 + light
-// decoder) on the current tfjs backend in this thread, then over N data-parallel workers, then the same network in
-// PyTorch CPU (bench/torch_peer.py) in the same run; reports images/s, peak RSS and the tfjs/PyTorch ratio.
+// decoder) on the current tfjs backend in this thread (one wasm thread), in one worker with T wasm threads and over
+// N data-parallel workers, then the same network in PyTorch CPU (bench/torch_peer.py) in the same run; reports
+// images/s, peak RSS and the tfjs/PyTorch ratios.
 import * as tf from "@tensorflow/tfjs-core";
 import { loadavg } from "node:os";
 import { currentBackend } from "../backend.ts";
+import { defaultWasmThreads } from "../wasm_threads.ts";
 import { DataParallelTrainer } from "../train/data_parallel.ts";
 import { LocalTrainer, toTensor } from "../train/local_trainer.ts";
 import { randomSegmentationBatch } from "../train/random_batch.ts";
@@ -22,6 +24,8 @@ export interface TrainStepConfig {
   microBatch: number;
   /** Data-parallel workers to compare with the single thread (< 2: no data-parallel run). */
   workers: number;
+  /** wasm threads of the one-worker threaded run (< 2: not run). */
+  threads: number;
   warmup: number;
   steps: number;
   classes: number;
@@ -42,6 +46,14 @@ export interface TfjsStepFigures {
   tensorsAfterStep: number[];
 }
 
+/** A step-only tfjs setting, and its images/s over the single thread's. */
+export interface StepVersusSingle {
+  step: Timing;
+  imagesPerSecond: number;
+  peakRssMb: number;
+  speedup: number;
+}
+
 export interface TrainStepData {
   config: TrainStepConfig;
   backend: string;
@@ -49,10 +61,12 @@ export interface TrainStepData {
   trainableParameters: number;
   machine: { cpus: number; loadAverageStart: number[]; loadAverageEnd: number[]; deno: string };
   tfjs: TfjsStepFigures;
-  dataParallel: { workers: number; step: Timing; imagesPerSecond: number; peakRssMb: number; speedup: number } | null;
+  dataParallel: ({ workers: number } & StepVersusSingle) | null;
+  /** One worker whose wasm backend runs `threads` threads. */
+  threaded: ({ threads: number } & StepVersusSingle) | null;
   torch: TorchPeerResult | { skipped: string };
-  /** tfjs single-thread time / PyTorch time (null when PyTorch did not run). */
-  ratios: { forward: number; step: number } | null;
+  /** tfjs single-thread time / PyTorch time, and the threaded step's (null when PyTorch did not run). */
+  ratios: { forward: number; step: number; threadedStep: number | null } | null;
   /** Convolution FLOPs (multiply-adds ×2) of one forward pass of the batch, from the layer shapes. */
   forwardGflop: number;
 }
@@ -72,6 +86,7 @@ export function trainStepConfig(flags: FlagValues): TrainStepConfig {
     batch: intFlag(flags, "batch"),
     microBatch: intFlag(flags, "micro-batch"),
     workers: intFlag(flags, "workers"),
+    threads: intFlag(flags, "threads"),
     warmup: intFlag(flags, "warmup", 0),
     steps: intFlag(flags, "steps"),
     classes: intFlag(flags, "classes", 2),
@@ -97,9 +112,10 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
     `softmax ` +
     `cross-entropy over ${c.classes} classes (about 10 % ignored pixels); Adam (lr ${c.learningRate})`,
     `input: batch ${c.batch} of ${c.height}x${c.width} RGB in [-1, 1], seeded random images and labels`,
-    `tfjs ${backend} backend, one thread; forward = predict + read back; step = forward + backward + Adam ` +
+    `tfjs ${backend} backend, one thread in this process (wasm: one thread); forward = predict + read back; ` +
+    "step = forward + backward + Adam " +
     `(micro-batches of ${Math.min(c.microBatch, c.batch)} images whose gradients add up before one Adam step)`,
-    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; the single-thread and ` +
+    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; the single-thread, threaded and ` +
     `data-parallel steps are timed alternately (one of each per round); images/s = batch / median step; ` +
     "cores used = process CPU time / wall time over the timed steps (below 1 per busy thread = other processes " +
     "took the cores: the machine is shared)",
@@ -108,6 +124,11 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
         `${perWorker} image(s) each per step; gradients averaged in the main thread, the same Adam update applied ` +
         `by every worker`
       : "data parallel: not run (--workers 1)",
+    c.threads >= 2
+      ? `threaded: one Deno worker whose wasm backend runs ${c.threads} XNNPACK threads (lib/wasm_threads.ts), the ` +
+        "whole batch in one pass, driven like a data-parallel replica (its gradients come back to this thread and " +
+        "return for the Adam update: that overhead is included)"
+      : "threaded: not run (--threads 1)",
     `PyTorch: ${torch}; same network and batch, ${c.torchThreads} threads, random weights, batch norm in eval ` +
     `mode with trainable scale/offset; run after the tfjs phases in its own process`,
     `forward GFLOP/s: the convolutions' ${gflop.toFixed(1)} GFLOP per forward pass of the batch (multiply-adds ` +
@@ -127,6 +148,7 @@ async function measureTfjs(spec: TaskSpec, c: TrainStepConfig) {
   const batch = randomSegmentationBatch(1, [c.batch, c.height, c.width], c.classes);
   const images = toTensor(batch.images);
   let parallel: DataParallelTrainer | undefined;
+  let threaded: DataParallelTrainer | undefined;
   try {
     const forward = await timeRuns(
       () => {
@@ -144,15 +166,14 @@ async function measureTfjs(spec: TaskSpec, c: TrainStepConfig) {
       await single.step(batch);
       tensorsAfterStep.push(tf.memory().numTensors);
     };
-    let timings: Timing[];
-    if (c.workers >= 2) {
-      parallel = await DataParallelTrainer.create(spec, { learningRate: c.learningRate }, c.workers);
-      const trainer = parallel;
-      await timeRuns(() => trainer.step(batch), c.warmup, 0);
-      timings = await interleavedRuns([singleStep, () => trainer.step(batch)], c.steps);
-    } else {
-      timings = await interleavedRuns([singleStep], c.steps);
-    }
+    const adam = { learningRate: c.learningRate };
+    if (c.threads >= 2) threaded = await DataParallelTrainer.create(spec, adam, 1, c.threads);
+    if (c.workers >= 2) parallel = await DataParallelTrainer.create(spec, adam, c.workers);
+    const others = [threaded, parallel].filter((t) => t !== undefined);
+    for (const trainer of others) await timeRuns(() => trainer.step(batch), c.warmup, 0);
+    const timings = await interleavedRuns([singleStep, ...others.map((t) => () => t.step(batch))], c.steps);
+    const threadedTiming = threaded ? timings[1] : undefined;
+    const parallelTiming = parallel ? timings[threaded ? 2 : 1] : undefined;
     const imagesPerSecond = (t: Timing) => c.batch / (t.medianMs / 1000);
     const tfjs: TfjsStepFigures = {
       forward,
@@ -161,21 +182,21 @@ async function measureTfjs(spec: TaskSpec, c: TrainStepConfig) {
       peakRssMb: singlePeakRssMb,
       tensorsAfterStep,
     };
-    const dataParallel: TrainStepData["dataParallel"] = timings[1]
-      ? {
-        workers: c.workers,
-        step: timings[1],
-        imagesPerSecond: imagesPerSecond(timings[1]),
-        peakRssMb: peakRssMb(),
-        speedup: imagesPerSecond(timings[1]) / tfjs.imagesPerSecond,
-      }
-      : null;
+    const versus = (step: Timing) => ({
+      step,
+      imagesPerSecond: imagesPerSecond(step),
+      peakRssMb: peakRssMb(),
+      speedup: imagesPerSecond(step) / tfjs.imagesPerSecond,
+    });
+    const dataParallel = parallelTiming ? { workers: c.workers, ...versus(parallelTiming) } : null;
+    const threadedRun = threadedTiming ? { threads: c.threads, ...versus(threadedTiming) } : null;
     const params = task.model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a! * b!, 1)!, 0);
-    return { tfjs, dataParallel, params };
+    return { tfjs, dataParallel, threaded: threadedRun, params };
   } finally {
     images.dispose();
     await single.dispose();
     await parallel?.dispose();
+    await threaded?.dispose();
   }
 }
 
@@ -188,9 +209,12 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
     exportName: "createLightSegmenterTask",
     options,
   };
+  const threadedText = c.threads >= 2 ? `, one worker with ${c.threads} threads` : "";
   const parallelText = c.workers >= 2 ? ` and over ${c.workers} data-parallel workers` : "";
-  log(`train-step: tfjs ${backend}, one thread${parallelText}, batch ${c.batch} of ${c.height}x${c.width}`);
-  const { tfjs, dataParallel, params } = await measureTfjs(spec, c);
+  log(
+    `train-step: tfjs ${backend}, one thread${threadedText}${parallelText}, batch ${c.batch} of ${c.height}x${c.width}`,
+  );
+  const { tfjs, dataParallel, threaded, params } = await measureTfjs(spec, c);
   const gflop = await forwardGflop(c);
   const gflopPerSecond = (forwardMs: number) => round(gflop / (forwardMs / 1000));
   let torch: TrainStepData["torch"] = { skipped: "--torch off" };
@@ -208,7 +232,11 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
     }
   }
   const ratios = "stepMs" in torch
-    ? { forward: tfjs.forward.medianMs / torch.forwardMs, step: tfjs.step.medianMs / torch.stepMs }
+    ? {
+      forward: tfjs.forward.medianMs / torch.forwardMs,
+      step: tfjs.step.medianMs / torch.stepMs,
+      threadedStep: threaded ? threaded.step.medianMs / torch.stepMs : null,
+    }
     : null;
   const data: TrainStepData = {
     config: c,
@@ -222,6 +250,7 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
     },
     tfjs,
     dataParallel,
+    threaded,
     torch,
     ratios,
     forwardGflop: gflop,
@@ -237,17 +266,17 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
       round(tfjs.peakRssMb),
     ],
   ];
-  if (dataParallel) {
-    rows.push([
-      `tfjs ${backend}, ${dataParallel.workers} workers (speed-up x${round(dataParallel.speedup, 2)})`,
-      "",
-      "",
-      round(dataParallel.step.medianMs),
-      round(dataParallel.imagesPerSecond, 2),
-      round(dataParallel.step.coresUsed, 2),
-      round(dataParallel.peakRssMb),
-    ]);
-  }
+  const stepOnlyRow = (label: string, run: StepVersusSingle) => [
+    `${label} (speed-up x${round(run.speedup, 2)})`,
+    "",
+    "",
+    round(run.step.medianMs),
+    round(run.imagesPerSecond, 2),
+    round(run.step.coresUsed, 2),
+    round(run.peakRssMb),
+  ];
+  if (threaded) rows.push(stepOnlyRow(`tfjs ${backend}, 1 worker x ${threaded.threads} threads`, threaded));
+  if (dataParallel) rows.push(stepOnlyRow(`tfjs ${backend}, ${dataParallel.workers} workers`, dataParallel));
   if ("stepMs" in torch) {
     rows.push([
       `PyTorch CPU, ${torch.threads} threads`,
@@ -259,6 +288,9 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
       round(torch.peakRssMb),
     ]);
     rows.push(["ratio tfjs 1 thread / PyTorch", round(ratios!.forward, 2), "", round(ratios!.step, 2), "", "", ""]);
+    if (ratios!.threadedStep !== null) {
+      rows.push([`ratio tfjs ${c.threads} threads / PyTorch`, "", "", round(ratios!.threadedStep, 2), "", "", ""]);
+    }
   }
   return {
     section: "train-step",
@@ -279,13 +311,15 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
 
 export const trainStepSection: BenchSection = {
   name: "train-step",
-  summary: "forward and training-step time of MobileNetV2 + light decoder: tfjs (1 thread, N workers) vs PyTorch CPU",
+  summary:
+    "forward and training-step time of MobileNetV2 + light decoder: tfjs (1 thread, T threads, N workers) vs PyTorch CPU",
   flags: {
     height: { type: "string", default: "256" },
     width: { type: "string", default: "512" },
     batch: { type: "string", default: "4" },
     "micro-batch": { type: "string", default: "2" },
     workers: { type: "string", default: "2" },
+    threads: { type: "string", default: String(defaultWasmThreads()) },
     warmup: { type: "string", default: "2" },
     steps: { type: "string", default: "5" },
     classes: { type: "string", default: "19" },

@@ -1,8 +1,9 @@
-// `deno task train --config configs/<name>.json [--resume] [--max-minutes N] [--workers N]`: headless training
-// with a progress bar (step, loss, images/s, ETA); records and checkpoints go to runs/<name>/.
+// `deno task train --config configs/<name>.json [--resume] [--max-minutes N] [--workers N] [--threads N]`: headless
+// training with a progress bar (step, loss, images/s, ETA); records and checkpoints go to runs/<name>/.
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { initBackend } from "../backend.ts";
+import { defaultWasmThreads } from "../wasm_threads.ts";
 import { DEFAULT_RUN_NAME, loadConfig } from "../train/config.ts";
 import { train, type TrainEvent } from "../train/trainer.ts";
 
@@ -12,6 +13,7 @@ const HELP = `deno task train --config configs/<name>.json [options]
   --resume            continue the run from its newest checkpoint (bit for bit)
   --max-minutes N     stop after N minutes with a checkpoint (resume later)
   --workers N         data-parallel training replicas (Deno workers); default 1 = this thread
+  --threads N         wasm threads of each replica; default: the cores divided by --workers
   --runs DIR          folder of the runs; default runs
 Records: runs/<name>/train.jsonl (every step and validation), checkpoints in runs/<name>/checkpoints/,
 the final model (float16) in runs/<name>/model/. Ctrl-C saves a checkpoint and stops.`;
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     resume: { type: "boolean", default: false },
     "max-minutes": { type: "string" },
     workers: { type: "string", default: "1" },
+    threads: { type: "string" },
     runs: { type: "string", default: "runs" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -43,7 +46,9 @@ function positiveNumber(flag: string, text: string | undefined): number | null {
 
 const config = loadConfig(values.config);
 const workers = positiveNumber("workers", values.workers)!;
-await initBackend();
+const threads = positiveNumber("threads", values.threads) ?? Math.max(1, Math.floor(defaultWasmThreads() / workers));
+// With several replicas this thread only validates, between steps: it keeps every core.
+await initBackend(workers > 1 ? {} : { wasmThreads: threads });
 
 const bar = new cliProgress.SingleBar({
   format: "train |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | ETA {eta_formatted} {note}",
@@ -87,6 +92,7 @@ try {
     resume: values.resume,
     maxMinutes: positiveNumber("max-minutes", values["max-minutes"]),
     workers,
+    wasmThreads: threads,
     report,
   });
   bar.stop();

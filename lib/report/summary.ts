@@ -19,9 +19,11 @@ export function percent(v: number | null | undefined): string {
 /** A run's evaluation record on the real Cityscapes-format panoptic frame of ../shared/data/fixtures. */
 export const FIXTURE_RECORD = "eval-cityscapes_panoptic_dummy_trainId.json";
 
+/** The parts of a train-step bench record the summary reads (older records have no threaded run). */
 interface TrainStepData {
   tfjs: { step: { medianMs: number } };
-  torch?: { stepMs: number } | null;
+  threaded?: { threads: number; step: { medianMs: number } } | null;
+  torch?: { threads: number; stepMs: number } | { skipped: string } | null;
 }
 
 export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench: DatedBench | null): Cell[][] {
@@ -64,10 +66,16 @@ export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench
   }
   if (bench) {
     const d = bench.result.data as TrainStepData;
-    rows.push([
-      "training step time, tfjs wasm (1 thread) / PyTorch CPU (2 threads)",
-      d.torch ? `${(d.tfjs.step.medianMs / d.torch.stepMs).toFixed(2)}×` : "no PyTorch peer in the record",
-    ]);
+    const torch = d.torch && "stepMs" in d.torch ? d.torch : null;
+    const ratio = (ms: number) => torch ? `${(ms / torch.stepMs).toFixed(2)}×` : "no PyTorch peer in the record";
+    const peer = `PyTorch CPU (${torch?.threads ?? "–"} threads)`;
+    rows.push([`training step time, tfjs wasm (1 thread) / ${peer}`, ratio(d.tfjs.step.medianMs)]);
+    if (d.threaded) {
+      rows.push([
+        `training step time, tfjs wasm (${d.threaded.threads} threads) / ${peer}`,
+        ratio(d.threaded.step.medianMs),
+      ]);
+    }
   }
   return rows;
 }

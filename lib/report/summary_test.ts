@@ -30,7 +30,11 @@ Deno.test("summaryRows reads the evaluation, the run record and the benchmark ra
       methodology: [],
       headers: [],
       rows: [],
-      data: { tfjs: { step: { medianMs: 3000 } }, torch: { stepMs: 750 } },
+      data: {
+        tfjs: { step: { medianMs: 3000 } },
+        threaded: { threads: 2, step: { medianMs: 1500 } },
+        torch: { threads: 2, stepMs: 750 },
+      },
     },
   };
   const rows = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
@@ -44,6 +48,7 @@ Deno.test("summaryRows reads the evaluation, the run record and the benchmark ra
   const withFixture = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
   assert.equal(withFixture[fixtureRow], "25.0 / 50.0 / 50.0");
   assert.equal(rows["training step time, tfjs wasm (1 thread) / PyTorch CPU (2 threads)"], "4.00×");
+  assert.equal(rows["training step time, tfjs wasm (2 threads) / PyTorch CPU (2 threads)"], "2.00×");
   assert.deepEqual(summaryRows(join(run, "none"), null, null), [[
     "evaluation",
     `no record yet: deno task eval --checkpoint ${join(run, "none")}`,

@@ -50,13 +50,18 @@ class Replica {
 export class DataParallelTrainer implements Trainer {
   private constructor(private readonly replicas: Replica[]) {}
 
-  /** Starts `workers` replicas of the task; all start from replica 0's initial weights. */
-  static async create(spec: TaskSpec, adam: AdamConfig, workers: number): Promise<DataParallelTrainer> {
+  /** Starts `workers` replicas of the task (wasm: `wasmThreads` each); all start from replica 0's initial weights. */
+  static async create(
+    spec: TaskSpec,
+    adam: AdamConfig,
+    workers: number,
+    wasmThreads = 1,
+  ): Promise<DataParallelTrainer> {
     const backend = currentBackend()?.name ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
     const replicas = Array.from({ length: workers }, (_, i) => new Replica(i));
     const trainer = new DataParallelTrainer(replicas);
     try {
-      await Promise.all(replicas.map((r) => r.call({ type: "init", spec, adam, backend })));
+      await Promise.all(replicas.map((r) => r.call({ type: "init", spec, adam, backend, wasmThreads })));
       await trainer.setWeights(await trainer.getWeights());
     } catch (e) {
       await trainer.dispose();
@@ -129,13 +134,17 @@ function scaleInto(target: Float32Array, factor: number): void {
   for (let i = 0; i < target.length; i++) target[i] *= factor;
 }
 
-/** workers ≤ 1: train in this thread (in micro-batches of `microBatch` images); otherwise over that many workers. */
+/**
+ * workers ≤ 1: train in this thread (in micro-batches of `microBatch` images); otherwise over that many workers,
+ * each with `wasmThreads` wasm threads.
+ */
 export async function createTrainer(
   spec: TaskSpec,
   adam: AdamConfig,
   workers: number,
   microBatch = Infinity,
+  wasmThreads = 1,
 ): Promise<Trainer> {
   if (workers <= 1) return new LocalTrainer(await loadTask(spec), adam, microBatch);
-  return await DataParallelTrainer.create(spec, adam, workers);
+  return await DataParallelTrainer.create(spec, adam, workers, wasmThreads);
 }

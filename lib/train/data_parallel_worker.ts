@@ -24,7 +24,7 @@ import {
 } from "./train_task.ts";
 
 export type WorkerRequest =
-  | { type: "init"; spec: TaskSpec; adam: AdamConfig; backend: string }
+  | { type: "init"; spec: TaskSpec; adam: AdamConfig; backend: string; wasmThreads: number }
   | { type: "gradients"; shard: ArrayBatch }
   | { type: "apply"; grads: Float32Array[]; options: StepOptions }
   | { type: "save"; dir: string; state: TrainState; keep: number }
@@ -52,7 +52,7 @@ function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: Ar
   switch (msg.type) {
     case "init":
       return (async () => {
-        await initBackend({ force: msg.backend, log: () => {} });
+        await initBackend({ force: msg.backend, wasmThreads: msg.wasmThreads, log: () => {} });
         task = await loadTask(msg.spec);
         adam = msg.adam;
         optimizer = createAdam(adam);

@@ -29,6 +29,8 @@ export interface TrainOptions {
   maxMinutes: number | null;
   /** Training replicas: 1 = this thread, N = N Deno workers. */
   workers: number;
+  /** wasm threads of each Deno worker replica (default 1); this thread's backend is set up by the caller. */
+  wasmThreads?: number;
   /** Receives one line per event (progress bars hook in here). */
   report: (event: TrainEvent) => void;
 }
@@ -139,6 +141,7 @@ export async function train(c: TrainConfig, options: TrainOptions): Promise<Trai
     { learningRate: c.learningRate },
     options.workers,
     c.microBatch,
+    options.wasmThreads,
   );
   const evalModel = await buildPanopticDeepLab({ ...c.model, pretrained: false });
   const shutdown = onShutdownSignal(() => {}, { exit: false });
