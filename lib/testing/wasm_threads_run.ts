@@ -9,7 +9,7 @@ await initBackend({ force: "wasm", log: () => {} });
 const x = tf.randomUniform([2, 24, 40, 16], -1, 1, "float32", 1) as tf.Tensor4D;
 const filter = tf.randomUniform([3, 3, 16, 32], -1, 1, "float32", 2) as tf.Tensor4D;
 const y = tf.conv2d(x, filter, 1, "same");
-const dFilter = tf.grad((f: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(x, f, 1, "same"))))(filter);
+const dFilter = tf.grad((f) => tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, 1, "same"))))(filter);
 const product = tf.matMul(tf.reshape(x, [-1, 16]), tf.randomUniform([16, 64], -1, 1, "float32", 3));
 console.log(JSON.stringify({
   threads: getThreadsCount(),
