@@ -157,7 +157,7 @@ function wasmThreadsFromEnv(): number | undefined {
 }
 
 /** The backend's name, with its thread count for wasm ("wasm, 2 threads"). */
-export function describeBackend(name: string): string {
+function describeBackend(name: string): string {
   if (name !== "wasm") return name;
   const threads = getThreadsCount();
   return `wasm, ${threads} thread${threads === 1 ? "" : "s"}`;

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Worker as NodeWorker } from "node:worker_threads";
 
 /** Emscripten's standalone glue and pthread script of the threaded SIMD build, next to the package's dist/. */
-export function threadedBuildFiles(wasmDir: string): { glue: string; workerScript: string } {
+function threadedBuildFiles(wasmDir: string): { glue: string; workerScript: string } {
   const out = join(dirname(wasmDir), "wasm-out");
   return {
     glue: join(out, "tfjs-backend-wasm-threaded-simd.js"),
