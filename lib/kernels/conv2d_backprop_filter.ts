@@ -1,10 +1,18 @@
-// Conv2DBackpropFilter for the wasm backend: per filter tap, the input window times dy as one XNNPACK matMul
-// reducing over batch and pixels, stacked into the [fh, fw, in, out] filter gradient.
+// Conv2DBackpropFilter for the wasm backend: dW[kh, kw, i, o] = Σ over batch and output pixels of
+// x_padded[n, oh·s + kh, ow·s + kw, i] · dy[n, oh, ow, o], on our SIMD kernel (lib/kernels/simd) over every thread.
+// The kernel reads x (zero-padded, channels to a multiple of 4) and dy (channels to a multiple of 8) in place; each
+// call accumulates one run of output pixels for one filter tap, so the reduction over pixels is cut into
+// cache-sized pieces (XNNPACK's matMul has no such blocking: its long reductions ran at half its usual speed).
 import { backend_util, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { Conv2DBackpropFilterAttrs } from "@tensorflow/tfjs-core";
-import { tapPhases, tapWindow } from "./taps.ts";
-import { matMulTransposeA } from "./transposed_matmul.ts";
+import { runPooled } from "./simd/tensor_call.ts";
+import { pixelRuns, pixelsAligned, tapPixel, threadShare } from "./taps.ts";
 import { composite, type WasmBackend } from "./wasm_ops.ts";
+
+/** Bytes of dy a run of pixels may span, so that a run of dy stays in the L2 cache across a tap's tiles. */
+const RUN_BYTES = 65536;
+
+const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 export function conv2dBackpropFilter(
   x: TensorInfo,
@@ -23,35 +31,49 @@ export function conv2dBackpropFilter(
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const pixels = info.batchSize * info.outHeight * info.outWidth;
-  const { inChannels: cin, outChannels: cout } = info;
+  const { inChannels: cin, outChannels: cout, filterHeight: fh, filterWidth: fw, padInfo } = info;
+  const mp = roundUp(cin, 4);
+  const np = roundUp(cout, 8);
   return composite(backend, (ops) => {
-    const dy2 = ops.reshape(dy, [pixels, cout]);
-    const phases = tapPhases(ops, x, info);
-    if (info.filterHeight === 1 && info.filterWidth === 1) {
-      const x2 = ops.reshape(tapWindow(ops, phases, info, 0, 0), [pixels, cin]);
-      return ops.reshape(matMulTransposeA(ops, x2, dy2), attrs.filterShape);
-    }
-    // Several taps: transpose each stride phase of x once to [in, n, rows, cols]; a tap's window is then a
-    // slice of whole rows, and every tap's matMul packs the same dy (XNNPACK caches it by tensor).
-    const transposed = new Map<TensorInfo, TensorInfo>();
-    const perTap: TensorInfo[] = [];
-    for (let kh = 0; kh < info.filterHeight; kh++) {
-      for (let kw = 0; kw < info.filterWidth; kw++) {
-        const { ph, pw, row, col } = phases.locate(kh, kw);
-        const phase = phases.phase(ph, pw);
-        const [n, h, w] = phase.shape;
-        let t = transposed.get(phase);
-        if (!t) {
-          t = ops.reshape(ops.transpose(ops.reshape(phase, [n * h * w, cin]), [1, 0]), [cin, n, h, w]);
-          transposed.set(phase, t);
+    const xp = ops.padOrCrop(x, [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, mp - cin]]);
+    const dyp = ops.padOrCrop(dy, [[0, 0], [0, 0], [0, 0], [0, np - cout]]);
+    const [, hp, wp] = xp.shape;
+    const runs = pixelRuns(
+      info,
+      pixelsAligned(info, hp, wp),
+      Math.max(16, Math.min(256, Math.floor(RUN_BYTES / (np * 4)))),
+    );
+    const taps = fh * fw;
+    const result = ops.fill([taps, mp, np], 0);
+    runPooled(backend, {
+      kernel: "accumulate",
+      inputs: [xp, dyp],
+      result,
+      // Each thread owns a range of 4-row tiles of every tap's dW (or, with fewer tiles than threads, whole taps).
+      calls: (t, threads, { inputs: [xAt, dyAt], result }) => {
+        const share = threadShare(t, threads, mp / 4, taps);
+        const calls: number[][] = [];
+        for (const [first, length] of runs) {
+          for (const tap of share.taps) {
+            const xPixel = tapPixel(info, hp, wp, first, Math.floor(tap / fw), tap % fw);
+            calls.push([
+              xAt + xPixel * mp * 4 + share.first * 16,
+              info.strideWidth * mp * 4,
+              dyAt + first * np * 4,
+              np * 4,
+              length,
+              result + (tap * mp + share.first * 4) * np * 4,
+              np * 4,
+              share.end - share.first,
+              np / 8,
+            ]);
+          }
         }
-        const whole = row === 0 && col === 0 && h === info.outHeight && w === info.outWidth;
-        const window = whole ? t : ops.slice(t, [0, 0, row, col], [cin, n, info.outHeight, info.outWidth]);
-        perTap.push(ops.matMul(ops.reshape(window, [cin, pixels]), dy2));
-      }
-    }
-    return ops.reshape(ops.concat(perTap, 0), attrs.filterShape);
+        return calls;
+      },
+    });
+    const trimmed = mp === cin && np === cout ? result : ops.slice(result, [0, 0, 0], [taps, cin, cout]);
+    return ops.reshape(trimmed, attrs.filterShape);
   });
 }
 

@@ -1,10 +1,14 @@
-// DepthwiseConv2dNativeBackpropFilter for the wasm backend: per filter tap, the input window (a shifted view of
-// the flattened, padded input) times dy, summed over batch and pixels (an XNNPACK average pool), stacked into the
-// [fh, fw, channels, multiplier] filter gradient.
+// DepthwiseConv2dNativeBackpropFilter for the wasm backend: dW[kh, kw, c] = Σ over batch and output pixels of
+// x_padded[n, oh·s + kh·d, ow·s + kw·d, c] · dy[n, oh, ow, c], on our SIMD kernel (lib/kernels/simd) over every
+// thread, one call per run of output pixels and filter tap. A channel multiplier m repeats each input channel m
+// times first, so that input and dy channels pair one to one.
 import { backend_util, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { DepthwiseConv2dNativeBackpropFilterAttrs } from "@tensorflow/tfjs-core";
-import { tapPhases } from "./taps.ts";
+import { runPooled } from "./simd/tensor_call.ts";
+import { pixelRuns, pixelsAligned, tapPixel, threadShare } from "./taps.ts";
 import { composite, type WasmBackend } from "./wasm_ops.ts";
+
+const MAX_RUN = 256;
 
 export function depthwiseBackpropFilter(
   x: TensorInfo,
@@ -21,27 +25,48 @@ export function depthwiseBackpropFilter(
     attrs.dimRoundingMode,
     true,
   );
-  const [, , channels, multiplier] = attrs.filterShape;
+  const [fh, fw, channels, multiplier] = attrs.filterShape;
+  const cm = channels * multiplier;
+  const cp = Math.ceil(cm / 16) * 16;
+  const { top, bottom, left, right } = info.padInfo;
   return composite(backend, (ops) => {
-    // Flatten each stride phase of the padded input and dy (zero-padded to the phase's size) to pixel rows:
-    // tap (kh, kw) then pairs dy pixel q with phase pixel q + row * cols + col, so its window is a contiguous
-    // view (no copy). Rows past the phase end are skipped; dy is zero there.
-    const phases = tapPhases(ops, x, info);
-    const [n, rows, cols] = phases.phase(0, 0).shape;
-    const located = [];
-    for (let kh = 0; kh < info.filterHeight; kh++) {
-      for (let kw = 0; kw < info.filterWidth; kw++) located.push(phases.locate(kh, kw));
-    }
-    const shift = (l: { row: number; col: number }) => l.row * cols + l.col;
-    const length = n * rows * cols - Math.max(...located.map(shift));
-    const dyPadded = ops.padOrCrop(dy, [[0, 0], [0, rows - info.outHeight], [0, cols - info.outWidth], [0, 0]]);
-    const dyRows = ops.view(dyPadded, 0, [length, channels, multiplier]);
-    const perTap = located.map((l) => {
-      const window = ops.view(phases.phase(l.ph, l.pw), shift(l) * channels, [length, channels, 1]);
-      return ops.columnSums(ops.reshape(ops.mul(window, dyRows), [length, channels * multiplier]));
+    const [n, h, w] = x.shape;
+    const repeated = multiplier === 1 ? x : ops.reshape(
+      ops.run("Tile", { x: ops.reshape(x, [n, h, w, channels, 1]) }, { reps: [1, 1, 1, 1, multiplier] }),
+      [n, h, w, cm],
+    );
+    const xp = ops.padOrCrop(repeated, [[0, 0], [top, bottom], [left, right], [0, cp - cm]]);
+    const dyp = ops.padOrCrop(dy, [[0, 0], [0, 0], [0, 0], [0, cp - cm]]);
+    const [, hp, wp] = xp.shape;
+    const runs = pixelRuns(info, pixelsAligned(info, hp, wp), MAX_RUN);
+    const taps = fh * fw;
+    const result = ops.fill([taps, cp], 0);
+    runPooled(backend, {
+      kernel: "accumulateProducts",
+      inputs: [xp, dyp],
+      result,
+      // Each thread owns a range of 16-channel blocks of every tap (or, with fewer blocks than threads, whole taps).
+      calls: (t, threads, { inputs: [xAt, dyAt], result }) => {
+        const share = threadShare(t, threads, cp / 16, taps);
+        const calls: number[][] = [];
+        for (const [first, length] of runs) {
+          for (const tap of share.taps) {
+            const xPixel = tapPixel(info, hp, wp, first, Math.floor(tap / fw), tap % fw);
+            calls.push([
+              xAt + xPixel * cp * 4 + share.first * 64,
+              info.strideWidth * cp * 4,
+              dyAt + first * cp * 4 + share.first * 64,
+              cp * 4,
+              length,
+              result + tap * cp * 4 + share.first * 64,
+              share.end - share.first,
+            ]);
+          }
+        }
+        return calls;
+      },
     });
-    const stacked = perTap.length === 1 ? perTap[0] : ops.concat(perTap, 0);
-    return ops.reshape(stacked, attrs.filterShape);
+    return ops.reshape(cp === cm ? result : ops.slice(result, [0, 0], [taps, cm]), attrs.filterShape);
   });
 }
 

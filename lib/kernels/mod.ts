@@ -2,6 +2,8 @@
 // replacements for stock kernels that dominate a training step (BatchMatMul, Conv2DBackpropInput, Slice,
 // SplitV, Transpose, Tile, copying Identity, leading-axis Sum/Mean). Also patches the cpu backend's ResizeBilinearGrad shape bug where present.
 import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+import * as tf from "@tensorflow/tfjs-core";
+import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import type { BackendName } from "../backend.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
@@ -9,6 +11,7 @@ import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { fixCpuResizeBilinearGrad } from "./cpu_resize_bilinear_grad.ts";
 import { depthwiseBackpropFilterConfig } from "./depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./depthwise_backprop_input.ts";
+import { startSimdPool, type WasmHeap } from "./simd/pool.ts";
 import { identityConfig } from "./identity.ts";
 import { reduceLeadingConfig } from "./reduce_leading.ts";
 import { sliceConfig, splitVConfig } from "./slice.ts";
@@ -40,6 +43,13 @@ export const WASM_REPLACEMENTS: Record<string, { make: (stock: KernelFunc) => Ke
   Identity: { make: () => identityConfig, composite: false },
 };
 
+/** The parts of tfjs-wasm's Emscripten module that give its heap. */
+interface EmscriptenModule {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+  _malloc(bytes: number): number;
+}
+
 /** Every stock kernel we displaced, for restoreStockWasmKernels. */
 const displaced = new Map<string, KernelConfig>();
 
@@ -48,7 +58,7 @@ function replace(config: KernelConfig): void {
   registerKernel(config);
 }
 
-/** Registers the missing and the faster wasm kernels; calling it again is harmless. */
+/** Registers the missing and the faster wasm kernels (after registerTrainingKernels); calling it again is harmless. */
 export function registerWasmTrainingKernels(options: { replacements?: boolean } = {}): void {
   WASM_MISSING_KERNELS.forEach(replace);
   if (options.replacements === false) return;
@@ -69,8 +79,19 @@ export function restoreStockWasmKernels(): void {
   for (const stock of displaced.values()) replace(stock);
 }
 
-/** Called by initBackend once a backend has started. */
-export function registerTrainingKernels(backend: BackendName): void {
-  if (backend === "wasm") registerWasmTrainingKernels();
+/** tfjs-wasm's memory (the threaded build's Module.wasmMemory, else the instance's export) and allocator. */
+function wasmHeap(): WasmHeap {
+  const module = (tf.backend() as unknown as { wasm: EmscriptenModule }).wasm;
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (!memory) throw new Error("lib/kernels/mod.ts: tfjs-wasm's Emscripten module exposes no memory");
+  return { memory, malloc: (bytes) => module._malloc(bytes) };
+}
+
+/** Called by initBackend once a backend has started; for wasm it first starts the SIMD pool on as many threads. */
+export async function registerTrainingKernels(backend: BackendName): Promise<void> {
+  if (backend === "wasm") {
+    await startSimdPool(wasmHeap(), getThreadsCount());
+    registerWasmTrainingKernels();
+  }
   fixCpuResizeBilinearGrad();
 }

@@ -1,62 +1,52 @@
-// Window geometry shared by the convolution filter gradients: filter tap (kh, kw) multiplies a window of the
-// padded input. Strided windows come from stride phases (reshape + contiguous slices), because the wasm
-// StridedSlice kernel is ~20x slower than Slice: tap (kh, kw) reads phase (r % stride) at offset r / stride.
-import type { backend_util, TensorInfo } from "@tensorflow/tfjs-core";
-import type { WasmOps } from "./wasm_ops.ts";
+// Geometry shared by the convolution filter gradients on the SIMD pool: runs of output pixels whose input pixels
+// (for one filter tap) are evenly spaced in the padded input, and where a tap's input pixel lies.
+import type { backend_util } from "@tensorflow/tfjs-core";
 
 type ConvInfo = backend_util.Conv2DInfo;
 
-export interface TapPhases {
-  /** The padded input's rows ≡ ph and columns ≡ pw (mod stride), NHWC [n, rows, cols, c]. */
-  phase(ph: number, pw: number): TensorInfo;
-  /** Which phase filter tap (kh, kw) reads, and the row/column offset of its window in that phase. */
-  locate(kh: number, kw: number): { ph: number; pw: number; row: number; col: number };
-}
-
-export function tapPhases(ops: WasmOps, x: TensorInfo, info: ConvInfo): TapPhases {
-  const sh = info.strideHeight, sw = info.strideWidth;
-  const { top, left } = info.padInfo;
-  const [n, , , c] = x.shape;
-  // Padded height/width: every row/column a tap reads, rounded up to a multiple of the stride.
-  const needH = (info.outHeight - 1) * sh + (info.filterHeight - 1) * info.dilationHeight + 1;
-  const needW = (info.outWidth - 1) * sw + (info.filterWidth - 1) * info.dilationWidth + 1;
-  const hp = Math.ceil(needH / sh) * sh, wp = Math.ceil(needW / sw) * sw;
-  const pads: [number, number][] = [[0, 0], [top, hp - info.inHeight - top], [left, wp - info.inWidth - left], [0, 0]];
-  const xp = pads.some(([b, a]) => b !== 0 || a !== 0) ? ops.padOrCrop(x, pads) : x;
-  const phases = new Map<string, TensorInfo>();
-  return {
-    phase(ph, pw) {
-      if (sh === 1 && sw === 1) return xp;
-      const key = `${ph},${pw}`;
-      let found = phases.get(key);
-      if (!found) {
-        const rows = sh === 1
-          ? xp
-          : ops.slice(ops.reshape(xp, [n, hp / sh, sh, wp * c]), [0, 0, ph, 0], [n, hp / sh, 1, wp * c]);
-        const cols = ops.reshape(rows, [n, hp / sh, wp / sw, sw * c]);
-        found = sw === 1 ? cols : ops.slice(cols, [0, 0, 0, pw * c], [n, hp / sh, wp / sw, c]);
-        phases.set(key, found);
-      }
-      return found;
-    },
-    locate(kh, kw) {
-      const r = kh * info.dilationHeight, q = kw * info.dilationWidth;
-      return { ph: r % sh, pw: q % sw, row: Math.floor(r / sh), col: Math.floor(q / sw) };
-    },
-  };
-}
-
 /**
- * The [n, outHeight, outWidth, c] window of tap (kh, kw), NHWC. It is sliced from the phase viewed as
- * [n, rows, cols * c], so each copied run is a whole window row (the stock Slice copies one run per innermost
- * row: per pixel in NHWC, ~20x more calls for few channels).
+ * Runs [first output pixel, length] of at most `maxRun` pixels (pixels numbered over batch, rows and columns).
+ * Runs stay inside one output row, except when `wholeRows` (1x1, stride 1, no padding: input pixels follow the
+ * output pixels across rows too).
  */
-export function tapWindow(ops: WasmOps, phases: TapPhases, info: ConvInfo, kh: number, kw: number): TensorInfo {
-  const { ph, pw, row, col } = phases.locate(kh, kw);
-  const source = phases.phase(ph, pw);
-  const [n, h, w, c] = source.shape;
-  const { outHeight: oh, outWidth: ow } = info;
-  if (row === 0 && col === 0 && h === oh && w === ow) return source;
-  const rows = ops.slice(ops.reshape(source, [n, h, w * c]), [0, row, col * c], [n, oh, ow * c]);
-  return ops.reshape(rows, [n, oh, ow, c]);
+export function pixelRuns(info: ConvInfo, wholeRows: boolean, maxRun: number): [number, number][] {
+  const runs: [number, number][] = [];
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const rowLength = wholeRows ? pixels : info.outWidth;
+  for (let row = 0; row < pixels; row += rowLength) {
+    for (let p = 0; p < rowLength; p += maxRun) runs.push([row + p, Math.min(maxRun, rowLength - p)]);
+  }
+  return runs;
+}
+
+/** The padded input's pixel (in its [n, hp, wp] grid) that filter tap (kh, kw) reads for output pixel `p`. */
+export function tapPixel(info: ConvInfo, hp: number, wp: number, p: number, kh: number, kw: number): number {
+  const ow = p % info.outWidth;
+  const row = (p - ow) / info.outWidth;
+  const oh = row % info.outHeight;
+  const n = (row - oh) / info.outHeight;
+  const ih = oh * info.strideHeight + kh * info.dilationHeight;
+  const iw = ow * info.strideWidth + kw * info.dilationWidth;
+  return (n * hp + ih) * wp + iw;
+}
+
+/** Whether the input pixels of a 1x1, stride-1, unpadded convolution follow its output pixels. */
+export function pixelsAligned(info: ConvInfo, hp: number, wp: number): boolean {
+  return info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 &&
+    hp === info.outHeight && wp === info.outWidth;
+}
+
+/** Each thread's share when `units` column blocks (or, if fewer than threads, the taps) are split among threads. */
+export function threadShare(
+  t: number,
+  threads: number,
+  units: number,
+  taps: number,
+): { taps: number[]; first: number; end: number } {
+  const tiled = units >= threads;
+  return {
+    taps: [...Array(taps).keys()].filter((k) => tiled || k % threads === t),
+    first: tiled ? Math.floor((t * units) / threads) : 0,
+    end: tiled ? Math.floor(((t + 1) * units) / threads) : units,
+  };
 }

@@ -16,7 +16,7 @@ export interface WasmBackend extends KernelBackend {
     get(dataId: object): { id: number; memoryOffset: number } | undefined;
     delete(dataId: object): boolean;
   };
-  wasm: { tfjs: { disposeData(id: number): void } };
+  wasm: { tfjs: { disposeData(id: number): void }; HEAPF32: Float32Array };
 }
 
 export type Pads = [number, number][];

@@ -65,6 +65,8 @@ interface ConvBnSpec {
   filters: number;
   strides?: number;
   seed?: number;
+  /** The layer's input is the image (no gradient needed; used by the folded layers). */
+  constantInput?: boolean;
 }
 
 function kerasConvBn(x: tfl.SymbolicTensor, c: ConvBnSpec): tfl.SymbolicTensor {
@@ -115,6 +117,7 @@ export async function buildBackbone(options: BackboneOptions = {}): Promise<tfl.
     kernelSize: 3,
     filters: 32,
     strides: 2,
+    constantInput: true,
   });
   let channels = 32;
   let id = 0;

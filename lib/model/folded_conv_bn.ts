@@ -18,6 +18,12 @@ export interface FoldedConvBnArgs {
   bnName: string;
   epsilon?: number;
   seed?: number;
+  /**
+   * The input needs no gradient (it is the network's image): the convolution and its bias then run as separate
+   * ops, whose backward pass skips an unneeded input gradient; tfjs' fused convolution always computes it. Only
+   * speed changes: the input gradient is still right when asked for.
+   */
+  constantInput?: boolean;
 }
 
 /**
@@ -106,7 +112,9 @@ export class FoldedConvBn extends tfl.layers.Layer {
         y = tf.fused.depthwiseConv2d({ x, filter, strides, pad: "same", bias: shift });
       } else {
         const filter = tf.mul(kernel, scale) as tf.Tensor4D;
-        y = tf.fused.conv2d({ x, filter, strides, pad: "same", bias: shift });
+        y = this.args.constantInput
+          ? tf.add(tf.conv2d(x, filter, strides, "same"), shift)
+          : tf.fused.conv2d({ x, filter, strides, pad: "same", bias: shift });
       }
       return this.args.relu6 ? relu6(y) : y;
     });

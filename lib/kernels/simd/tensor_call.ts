@@ -1,0 +1,46 @@
+// Runs one of the SIMD pool's kernels on wasm-backend tensors in place: each thread's table of calls (built from
+// the tensors' heap addresses) goes into a temporary heap buffer, the pool runs them, the buffer is freed.
+import type { TensorInfo } from "@tensorflow/tfjs-core";
+import type { WasmBackend } from "../wasm_ops.ts";
+import { simdPool } from "./pool.ts";
+import type { KernelName } from "./pool_control.ts";
+
+/** Arguments per table row (kernels.wat's runTable). */
+const ARGS = 9;
+
+export interface PooledKernel {
+  kernel: KernelName;
+  /** Float32 tensors the kernel reads. */
+  inputs: TensorInfo[];
+  /** The float32 tensor it adds into (zeroed by the caller). */
+  result: TensorInfo;
+  /**
+   * Each thread's calls (up to nine i32 arguments; a kernel ignores those it does not take), given the byte
+   * addresses of the inputs (in order) and of the result.
+   */
+  calls: (thread: number, threads: number, at: { inputs: number[]; result: number }) => number[][];
+}
+
+export function runPooled(backend: WasmBackend, k: PooledKernel): void {
+  const pool = simdPool();
+  const address = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset >>> 0;
+  const bad = [...k.inputs, k.result].find((t) => t.dtype !== "float32");
+  if (bad) throw new Error(`lib/kernels/simd/tensor_call.ts: the SIMD kernels take float32 tensors, got ${bad.dtype}`);
+  const at = { inputs: k.inputs.map(address), result: address(k.result) };
+  const calls = Array.from({ length: pool.threads }, (_, t) => k.calls(t, pool.threads, at));
+  const rows = calls.reduce((n, c) => n + c.length, 0);
+  const table = backend.makeOutput([Math.max(1, rows * ARGS)], "int32");
+  try {
+    const tableAt = address(table);
+    const i32 = new Int32Array(pool.memory.buffer);
+    let row = 0;
+    const tables = calls.map((threadCalls) => {
+      const offset = tableAt + row * ARGS * 4;
+      for (const call of threadCalls) i32.set(call, tableAt / 4 + ARGS * row++);
+      return { offset, count: threadCalls.length };
+    });
+    pool.runTables(k.kernel, tables);
+  } finally {
+    backend.disposeData(table.dataId);
+  }
+}
