@@ -48,9 +48,9 @@ export function conv2dBackpropFilter(
     runPooled(backend, {
       kernel: "accumulate",
       inputs: [xp, dyp],
-      result,
+      results: [result],
       // Each thread owns a range of 4-row tiles of every tap's dW (or, with fewer tiles than threads, whole taps).
-      calls: (t, threads, { inputs: [xAt, dyAt], result }) => {
+      calls: (t, threads, { inputs: [xAt, dyAt], results: [resultAt] }) => {
         const share = threadShare(t, threads, mp / 4, taps);
         const calls: number[][] = [];
         for (const [first, length] of runs) {
@@ -62,7 +62,7 @@ export function conv2dBackpropFilter(
               dyAt + first * np * 4,
               np * 4,
               length,
-              result + (tap * mp + share.first * 4) * np * 4,
+              resultAt + (tap * mp + share.first * 4) * np * 4,
               np * 4,
               share.end - share.first,
               np / 8,

@@ -44,9 +44,9 @@ export function depthwiseBackpropFilter(
     runPooled(backend, {
       kernel: "accumulateProducts",
       inputs: [xp, dyp],
-      result,
+      results: [result],
       // Each thread owns a range of 16-channel blocks of every tap (or, with fewer blocks than threads, whole taps).
-      calls: (t, threads, { inputs: [xAt, dyAt], result }) => {
+      calls: (t, threads, { inputs: [xAt, dyAt], results: [resultAt] }) => {
         const share = threadShare(t, threads, cp / 16, taps);
         const calls: number[][] = [];
         for (const [first, length] of runs) {
@@ -58,7 +58,7 @@ export function depthwiseBackpropFilter(
               dyAt + first * cp * 4 + share.first * 64,
               cp * 4,
               length,
-              result + tap * cp * 4 + share.first * 64,
+              resultAt + tap * cp * 4 + share.first * 64,
               share.end - share.first,
             ]);
           }

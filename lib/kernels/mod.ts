@@ -14,16 +14,20 @@ import { depthwiseBackpropInputConfig } from "./depthwise_backprop_input.ts";
 import { startSimdPool, type WasmHeap } from "./simd/pool.ts";
 import { identityConfig } from "./identity.ts";
 import { reduceLeadingConfig } from "./reduce_leading.ts";
+import { relu6BackpropConfig } from "./relu6_backprop.ts";
+import { softmaxCrossEntropyConfig } from "./softmax_cross_entropy.ts";
 import { sliceConfig, splitVConfig } from "./slice.ts";
 import { tileConfig } from "./tile.ts";
 import { transposeConfig } from "./transpose.ts";
 import { stockKernels } from "./wasm_ops.ts";
 
-/** Kernels wasm does not have. */
+/** Kernels wasm does not have: tfjs' missing gradients, and our fused ReLU6 gradient and softmax cross-entropy. */
 export const WASM_MISSING_KERNELS: KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
+  relu6BackpropConfig,
+  softmaxCrossEntropyConfig,
 ];
 
 /**

@@ -3,6 +3,7 @@
 // stores one activation instead of three and skips batch norm's full-size gradient (Tile, reductions).
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { relu6Backprop } from "../kernels/relu6_backprop.ts";
 
 export type ConvKind = "conv" | "depthwise";
 
@@ -26,18 +27,12 @@ export interface FoldedConvBnArgs {
   constantInput?: boolean;
 }
 
-/**
- * ReLU6 with its gradient dy · [0 < y < 6] built from step() and arithmetic on the output y: tfjs' own Relu6
- * gradient uses comparison ops and a bool cast, which wasm runs 3x slower.
- */
+/** ReLU6 with its gradient computed from the output y (lib/kernels/relu6_backprop.ts). */
 const relu6 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   const y = tf.relu6(x);
   save([y]);
-  return {
-    value: y,
-    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.mul(tf.step(saved), tf.step(tf.sub(6, saved)))),
-  };
+  return { value: y, gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => relu6Backprop(dy, saved) };
 });
 
 export class FoldedConvBn extends tfl.layers.Layer {

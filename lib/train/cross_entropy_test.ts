@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend.ts";
+import { relativeError, seeded } from "../kernels/test_util.ts";
 import { countLabelled, IGNORE_LABEL, softmaxCrossEntropySum } from "./cross_entropy.ts";
 
-await initBackend();
+await initBackend({ force: "wasm", log: () => {} });
 
 Deno.test("softmaxCrossEntropySum adds -log p(label) over labelled pixels and skips ignored ones", () => {
   const logits = [[0, 0, 0], [Math.log(2), 0, 0], [5, 1, 2], [1, 2, 3]]; // 4 pixels, 3 classes
@@ -21,4 +22,29 @@ Deno.test("softmaxCrossEntropySum adds -log p(label) over labelled pixels and sk
   assert.ok(Math.abs(value - expected) < 1e-5, `${value} vs ${expected}`);
   assert.equal(tf.memory().numTensors, start);
   assert.equal(countLabelled(Uint8Array.from(labels), 3), 3);
+});
+
+Deno.test("on wasm the fused kernel's loss and gradient equal the cpu backend's, extreme logits included", async () => {
+  const [n, h, w, classes] = [2, 5, 7, 19];
+  const logits = seeded(n * h * w * classes, 3).map((v, i) => (i % 23 === 0 ? 120 * v : 8 * v));
+  const labels = Int32Array.from(
+    seeded(n * h * w, 4),
+    (v, i) => (i % 9 === 0 ? IGNORE_LABEL : Math.floor((v + 1) * 9.5)),
+  );
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    const { value, grad } = tf.tidy(() => {
+      const y = tf.tensor3d(labels, [n, h, w], "int32");
+      const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => softmaxCrossEntropySum(x as tf.Tensor4D, y))([
+        tf.tensor4d(logits, [n, h, w, classes]),
+      ]);
+      return { value: value.dataSync()[0], grad: grads[0].dataSync() as Float32Array };
+    });
+    return { value, grad };
+  };
+  const cpu = await run("cpu");
+  const wasm = await run("wasm");
+  assert.ok(Math.abs(wasm.value - cpu.value) <= 1e-5 * Math.abs(cpu.value), `${wasm.value} vs ${cpu.value}`);
+  assert.ok(relativeError(wasm.grad, cpu.grad) <= 1e-5, `gradient error ${relativeError(wasm.grad, cpu.grad)}`);
+  assert.ok(wasm.grad.some((g) => g !== 0) && cpu.value > 0);
 });

@@ -109,23 +109,134 @@
       (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
       (br $blkLoop))))
 
-  ;; Runs `count` calls of kernel `kernel` (0: accumulate, 1: accumulateProducts, which takes the first seven
-  ;; arguments) whose nine i32 arguments lie one after another from `table` on.
+;; out[i] = dy[i] where 0 < y[i] < 6, else 0, for i < count: a ReLU6's input gradient from its output y.
+  (func $relu6Backprop (param $y i32) (param $dy i32) (param $out i32) (param $count i32)
+    (local $end i32) (local $vectorEnd i32) (local $v v128) (local $f f32)
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $count) (i32.const 2))))
+    (local.set $vectorEnd (i32.add (local.get $y) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
+    (block $vDone (loop $vLoop
+      (br_if $vDone (i32.ge_u (local.get $y) (local.get $vectorEnd)))
+      (local.set $v (v128.load (local.get $y)))
+      (v128.store (local.get $out) (v128.and (v128.load (local.get $dy))
+        (v128.and (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0))) (f32x4.lt (local.get $v) (f32x4.splat (f32.const 6))))))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $vLoop)))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+      (local.set $f (f32.load (local.get $y)))
+      (f32.store (local.get $out) (select (f32.load (local.get $dy)) (f32.const 0)
+        (i32.and (f32.gt (local.get $f) (f32.const 0)) (f32.lt (local.get $f) (f32.const 6)))))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (br $loop))))
+
+  ;; e^x for x <= 0 (relative error ~1e-7; 0 below -87): x = k ln2 + r, |r| <= ln2 / 2, e^r by its Taylor
+  ;; polynomial to r^6, 2^k from the exponent bits.
+  (func $expNonPositive (param $x f32) (result f32)
+    (local $k f32) (local $r f32) (local $p f32)
+    (if (f32.lt (local.get $x) (f32.const -87)) (then (return (f32.const 0))))
+    (local.set $k (f32.nearest (f32.mul (local.get $x) (f32.const 1.44269504))))
+    (local.set $r (f32.sub (f32.sub (local.get $x) (f32.mul (local.get $k) (f32.const 0.693359375)))
+                           (f32.mul (local.get $k) (f32.const -2.12194440e-4))))
+    (local.set $p (f32.const 0.00138888889))
+    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 0.00833333333)))
+    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 0.0416666667)))
+    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 0.166666667)))
+    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 0.5)))
+    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 1)))
+    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 1)))
+    (f32.mul (local.get $p)
+      (f32.reinterpret_i32 (i32.shl (i32.add (i32.trunc_f32_s (local.get $k)) (i32.const 127)) (i32.const 23)))))
+
+  ;; Softmax cross-entropy of `count` pixels of `classes` logits (z at z + 4 * classes * p) against int32 labels
+  ;; (labels outside 0..classes-1 are ignored). Writes the gradient softmax(z) - onehot(label) (zeros when
+  ;; ignored), and sum[p] = sum_k e^(z_k - max z), offset[p] = max z - z_label (1 and 0 when ignored), so that the
+  ;; pixel's loss is log(sum[p]) + offset[p].
+  (func $softmaxCrossEntropy
+    (param $z i32) (param $labels i32) (param $grad i32) (param $sum i32) (param $offset i32)
+    (param $count i32) (param $classes i32)
+    (local $p i32) (local $k i32) (local $label i32) (local $max f32) (local $total f32) (local $e f32)
+    (local $row i32)
+    (block $pDone (loop $pLoop
+      (br_if $pDone (i32.ge_u (local.get $p) (local.get $count)))
+      (local.set $label (i32.load (local.get $labels)))
+      (if (i32.ge_u (local.get $label) (local.get $classes))
+        (then
+          (memory.fill (local.get $grad) (i32.const 0) (i32.shl (local.get $classes) (i32.const 2)))
+          (f32.store (local.get $sum) (f32.const 1))
+          (f32.store (local.get $offset) (f32.const 0)))
+        (else
+          (local.set $max (f32.load (local.get $z)))
+          (local.set $k (i32.const 1))
+          (block $mDone (loop $mLoop
+            (br_if $mDone (i32.ge_u (local.get $k) (local.get $classes)))
+            (local.set $max (f32.max (local.get $max) (f32.load (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 2))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $mLoop)))
+          (local.set $total (f32.const 0))
+          (local.set $k (i32.const 0))
+          (block $eDone (loop $eLoop
+            (br_if $eDone (i32.ge_u (local.get $k) (local.get $classes)))
+            (local.set $row (i32.shl (local.get $k) (i32.const 2)))
+            (local.set $e (call $expNonPositive
+              (f32.sub (f32.load (i32.add (local.get $z) (local.get $row))) (local.get $max))))
+            (f32.store (i32.add (local.get $grad) (local.get $row)) (local.get $e))
+            (local.set $total (f32.add (local.get $total) (local.get $e)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $eLoop)))
+          (local.set $e (f32.div (f32.const 1) (local.get $total)))
+          (local.set $k (i32.const 0))
+          (block $gDone (loop $gLoop
+            (br_if $gDone (i32.ge_u (local.get $k) (local.get $classes)))
+            (local.set $row (i32.add (local.get $grad) (i32.shl (local.get $k) (i32.const 2))))
+            (f32.store (local.get $row) (f32.sub (f32.mul (f32.load (local.get $row)) (local.get $e))
+              (select (f32.const 1) (f32.const 0) (i32.eq (local.get $k) (local.get $label)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $gLoop)))
+          (f32.store (local.get $sum) (local.get $total))
+          (f32.store (local.get $offset) (f32.sub (local.get $max)
+            (f32.load (i32.add (local.get $z) (i32.shl (local.get $label) (i32.const 2))))))))
+      (local.set $z (i32.add (local.get $z) (i32.shl (local.get $classes) (i32.const 2))))
+      (local.set $grad (i32.add (local.get $grad) (i32.shl (local.get $classes) (i32.const 2))))
+      (local.set $labels (i32.add (local.get $labels) (i32.const 4)))
+      (local.set $sum (i32.add (local.get $sum) (i32.const 4)))
+      (local.set $offset (i32.add (local.get $offset) (i32.const 4)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $pLoop))))
+
+  ;; Runs `count` calls of kernel number `kernel` (pool_control.ts: KERNELS) whose i32 arguments lie nine to a row
+  ;; from `table` on (a kernel taking fewer ignores the rest of its row).
   (func (export "runTable") (param $kernel i32) (param $table i32) (param $count i32)
     (block $done (loop $next
       (br_if $done (i32.eqz (local.get $count)))
-      (if (i32.eqz (local.get $kernel))
-        (then (call $accumulate
+      (block $call
+        (block $k3 (block $k2 (block $k1 (block $k0
+          (br_table $k0 $k1 $k2 $k3 $call (local.get $kernel)))
+          (call $accumulate
+            (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
+            (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))
+            (i32.load offset=16 (local.get $table)) (i32.load offset=20 (local.get $table))
+            (i32.load offset=24 (local.get $table)) (i32.load offset=28 (local.get $table))
+            (i32.load offset=32 (local.get $table)))
+          (br $call))
+          (call $accumulateProducts
+            (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
+            (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))
+            (i32.load offset=16 (local.get $table)) (i32.load offset=20 (local.get $table))
+            (i32.load offset=24 (local.get $table)))
+          (br $call))
+          (call $relu6Backprop
+            (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
+            (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table)))
+          (br $call))
+        (call $softmaxCrossEntropy
           (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
           (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))
           (i32.load offset=16 (local.get $table)) (i32.load offset=20 (local.get $table))
-          (i32.load offset=24 (local.get $table)) (i32.load offset=28 (local.get $table))
-          (i32.load offset=32 (local.get $table))))
-        (else (call $accumulateProducts
-          (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
-          (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))
-          (i32.load offset=16 (local.get $table)) (i32.load offset=20 (local.get $table))
-          (i32.load offset=24 (local.get $table)))))
+          (i32.load offset=24 (local.get $table))))
       (local.set $table (i32.add (local.get $table) (i32.const 36)))
       (local.set $count (i32.sub (local.get $count) (i32.const 1)))
       (br $next))))

@@ -1,7 +1,7 @@
 // The SIMD pool's control block (in the memory the kernels run on), shared by pool.ts and pool_worker.ts.
 
 /** The kernels of kernels.wat's runTable, by their number there. */
-export const KERNELS = { accumulate: 0, accumulateProducts: 1 } as const;
+export const KERNELS = { accumulate: 0, accumulateProducts: 1, relu6Backprop: 2, softmaxCrossEntropy: 3 } as const;
 export type KernelName = keyof typeof KERNELS;
 
 /**

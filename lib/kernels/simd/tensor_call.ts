@@ -10,23 +10,27 @@ const ARGS = 9;
 
 export interface PooledKernel {
   kernel: KernelName;
-  /** Float32 tensors the kernel reads. */
+  /** Tensors the kernel reads. */
   inputs: TensorInfo[];
-  /** The float32 tensor it adds into (zeroed by the caller). */
-  result: TensorInfo;
+  /** The tensors it writes (an accumulating kernel adds into them: the caller zeroes them). */
+  results: TensorInfo[];
   /**
    * Each thread's calls (up to nine i32 arguments; a kernel ignores those it does not take), given the byte
-   * addresses of the inputs (in order) and of the result.
+   * addresses of the inputs and of the results (in order).
    */
-  calls: (thread: number, threads: number, at: { inputs: number[]; result: number }) => number[][];
+  calls: (thread: number, threads: number, at: { inputs: number[]; results: number[] }) => number[][];
+}
+
+/** Thread t's part [start, end) of `count` items split evenly, each part but the last a multiple of `multiple`. */
+export function threadRange(t: number, threads: number, count: number, multiple = 1): [number, number] {
+  const part = Math.ceil(count / threads / multiple) * multiple;
+  return [Math.min(count, t * part), Math.min(count, (t + 1) * part)];
 }
 
 export function runPooled(backend: WasmBackend, k: PooledKernel): void {
   const pool = simdPool();
   const address = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset >>> 0;
-  const bad = [...k.inputs, k.result].find((t) => t.dtype !== "float32");
-  if (bad) throw new Error(`lib/kernels/simd/tensor_call.ts: the SIMD kernels take float32 tensors, got ${bad.dtype}`);
-  const at = { inputs: k.inputs.map(address), result: address(k.result) };
+  const at = { inputs: k.inputs.map(address), results: k.results.map(address) };
   const calls = Array.from({ length: pool.threads }, (_, t) => k.calls(t, pool.threads, at));
   const rows = calls.reduce((n, c) => n + c.length, 0);
   const table = backend.makeOutput([Math.max(1, rows * ARGS)], "int32");
