@@ -66,6 +66,7 @@ export function conv2dBackpropFilter(
               np * 4,
               share.end - share.first,
               np / 8,
+              4,
             ]);
           }
         }

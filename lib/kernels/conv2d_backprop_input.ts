@@ -1,8 +1,9 @@
 // Conv2DBackpropInput for the wasm backend, replacing the stock direct loop (10x slower): a 1x1 stride-1 conv's
-// input gradient is one XNNPACK matMul; others are an XNNPACK stride-1 conv of zero-stuffed, padded dy with the
+// input gradient is one XNNPACK matMul; others are a stride-1 conv (conv2d.ts) of zero-stuffed, padded dy with the
 // flipped, in/out-transposed filter. NCHW goes to the stock kernel.
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { Conv2DBackpropInputAttrs } from "@tensorflow/tfjs-core";
+import { conv2dOnWasm } from "./conv2d.ts";
 import { padForFullCorrelation, zeroStuff } from "./full_correlation.ts";
 import { composite, type WasmBackend } from "./wasm_ops.ts";
 
@@ -32,7 +33,7 @@ export function conv2dBackpropInput(
     }
     const dyp = padForFullCorrelation(ops, zeroStuff(ops, dy, info.strideHeight, info.strideWidth), info);
     const flipped = ops.transpose(ops.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    return ops.conv(dyp, flipped);
+    return conv2dOnWasm(ops, dyp, flipped, 1, "valid");
   });
 }
 

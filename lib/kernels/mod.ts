@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import type { BackendName } from "../backend.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
+import { conv2dConfig } from "./conv2d.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { fixCpuResizeBilinearGrad } from "./cpu_resize_bilinear_grad.ts";
@@ -37,6 +38,7 @@ export const WASM_MISSING_KERNELS: KernelConfig[] = [
  */
 export const WASM_REPLACEMENTS: Record<string, { make: (stock: KernelFunc) => KernelConfig; composite: boolean }> = {
   BatchMatMul: { make: batchMatMulConfig, composite: true },
+  Conv2D: { make: conv2dConfig, composite: true },
   Conv2DBackpropInput: { make: conv2dBackpropInputConfig, composite: true },
   Sum: { make: (stock) => reduceLeadingConfig("Sum", stock), composite: true },
   Mean: { make: (stock) => reduceLeadingConfig("Mean", stock), composite: true },

@@ -123,11 +123,6 @@ export class WasmOps {
     });
   }
 
-  /** Stride-1, VALID, NHWC convolution. */
-  conv(x: TensorInfo, filter: TensorInfo): TensorInfo {
-    return this.run("Conv2D", { x, filter }, { strides: [1, 1], pad: "valid", dilations: [1, 1], dataFormat: "NHWC" });
-  }
-
   /**
    * A float32 tensor of `shape` over x's buffer from element `offset` on, without a copy (kernels only read
    * their inputs). It must lie inside x, which must outlive it; it is never a composite's result.

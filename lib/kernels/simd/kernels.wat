@@ -4,16 +4,20 @@
   (import "env" "memory" (memory 1 65536 shared))
 
   ;; C[m, n] += sum over p < count of A[p, m] * B[p, n], for m < 4 * mTiles and n < 8 * nTiles.
-  ;; A[p, m] is at a + p * aStride + 4 * m, B[p, n] at b + p * bStride + 4 * n, C[m, n] at c + m * cStride + 4 * n.
-  ;; Each 4 x 8 tile of C stays in eight registers while p runs over the whole segment (fused multiply-adds).
+  ;; A[p, m] is at a + p * aStride + m * aStep, B[p, n] at b + p * bStride + 4 * n, C[m, n] at c + m * cStride + 4 * n.
+  ;; Each 4 x 8 tile of C stays in eight registers while p runs over the whole reduction (fused multiply-adds).
+  ;; A filter gradient reduces over pixels (aStep 4: m is an input channel); a convolution reduces over input
+  ;; channels (aStride 4, aStep: the distance between output pixels' input pixels).
   (func $accumulate
     (param $a i32) (param $aStride i32) (param $b i32) (param $bStride i32) (param $count i32)
-    (param $c i32) (param $cStride i32) (param $mTiles i32) (param $nTiles i32)
+    (param $c i32) (param $cStride i32) (param $mTiles i32) (param $nTiles i32) (param $aStep i32)
     (local $mt i32) (local $nt i32) (local $i i32) (local $pa i32) (local $pb i32)
-    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $step2 i32) (local $step3 i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local.set $step2 (i32.shl (local.get $aStep) (i32.const 1)))
+    (local.set $step3 (i32.add (local.get $step2) (local.get $aStep)))
     (local.set $mt (i32.const 0))
     (block $mDone (loop $mLoop
       (br_if $mDone (i32.ge_u (local.get $mt) (local.get $mTiles)))
@@ -35,7 +39,7 @@
         (local.set $c21 (v128.load offset=16 (local.get $r2)))
         (local.set $c30 (v128.load (local.get $r3)))
         (local.set $c31 (v128.load offset=16 (local.get $r3)))
-        (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $mt) (i32.const 4))))
+        (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $mt) (i32.shl (local.get $aStep) (i32.const 2)))))
         (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $nt) (i32.const 5))))
         (local.set $i (local.get $count))
         (block $pDone (loop $pLoop
@@ -45,13 +49,13 @@
           (local.set $x (v128.load32_splat (local.get $pa)))
           (local.set $c00 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c00)))
           (local.set $c01 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c01)))
-          (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
+          (local.set $x (v128.load32_splat (i32.add (local.get $pa) (local.get $aStep))))
           (local.set $c10 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c10)))
           (local.set $c11 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c11)))
-          (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
+          (local.set $x (v128.load32_splat (i32.add (local.get $pa) (local.get $step2))))
           (local.set $c20 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c20)))
           (local.set $c21 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c21)))
-          (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
+          (local.set $x (v128.load32_splat (i32.add (local.get $pa) (local.get $step3))))
           (local.set $c30 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c30)))
           (local.set $c31 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c31)))
           (local.set $pa (i32.add (local.get $pa) (local.get $aStride)))
@@ -207,7 +211,7 @@
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $pLoop))))
 
-  ;; Runs `count` calls of kernel number `kernel` (pool_control.ts: KERNELS) whose i32 arguments lie nine to a row
+  ;; Runs `count` calls of kernel number `kernel` (pool_control.ts: KERNELS) whose i32 arguments lie ten to a row
   ;; from `table` on (a kernel taking fewer ignores the rest of its row).
   (func (export "runTable") (param $kernel i32) (param $table i32) (param $count i32)
     (block $done (loop $next
@@ -220,7 +224,7 @@
             (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))
             (i32.load offset=16 (local.get $table)) (i32.load offset=20 (local.get $table))
             (i32.load offset=24 (local.get $table)) (i32.load offset=28 (local.get $table))
-            (i32.load offset=32 (local.get $table)))
+            (i32.load offset=32 (local.get $table)) (i32.load offset=36 (local.get $table)))
           (br $call))
           (call $accumulateProducts
             (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
@@ -237,7 +241,7 @@
           (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))
           (i32.load offset=16 (local.get $table)) (i32.load offset=20 (local.get $table))
           (i32.load offset=24 (local.get $table))))
-      (local.set $table (i32.add (local.get $table) (i32.const 36)))
+      (local.set $table (i32.add (local.get $table) (i32.const 40)))
       (local.set $count (i32.sub (local.get $count) (i32.const 1)))
       (br $next))))
 )

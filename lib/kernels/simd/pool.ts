@@ -11,7 +11,7 @@ import { CONTROL, type KernelName, KERNELS, type PoolWorkerData } from "./pool_c
 /** A helper that has not finished its table after this long is reported as hung. */
 const HELPER_TIMEOUT_MS = 120_000;
 
-/** A table of calls of one kernel: `count` rows of nine i32 arguments from byte `offset` on. */
+/** A table of calls of one kernel: `count` rows of ten i32 arguments from byte `offset` on. */
 export interface CallTable {
   offset: number;
   count: number;
@@ -24,7 +24,8 @@ export interface WasmHeap {
 }
 
 export class SimdPool {
-  private readonly control: Int32Array;
+  /** Over a shared buffer (a single-thread pool's unshared memory detaches its buffers when it grows). */
+  private readonly control: Int32Array | undefined;
   private readonly runTable: (kernel: number, table: number, count: number) => void;
 
   private constructor(
@@ -33,7 +34,7 @@ export class SimdPool {
     controlAt: number,
     private readonly helpers: NodeWorker[],
   ) {
-    this.control = new Int32Array(memory.buffer, controlAt, CONTROL.ints);
+    this.control = helpers.length > 0 ? new Int32Array(memory.buffer, controlAt, CONTROL.ints) : undefined;
     this.runTable = instance.exports.runTable as (kernel: number, table: number, count: number) => void;
   }
 
@@ -76,16 +77,15 @@ export class SimdPool {
       throw new Error(`lib/kernels/simd/pool.ts: ${tables.length} tables for ${this.threads} threads`);
     }
     const c = this.control;
-    if (this.helpers.length > 0) {
-      c[CONTROL.kernel] = KERNELS[kernel];
-      tables.slice(1).forEach((t, h) => {
-        c[CONTROL.tableOffset(h)] = t.offset;
-        c[CONTROL.tableCount(h)] = t.count;
-      });
-      Atomics.store(c, CONTROL.pending, this.helpers.length);
-      Atomics.add(c, CONTROL.generation, 1);
-      Atomics.notify(c, CONTROL.generation);
-    }
+    if (!c) return this.runTable(KERNELS[kernel], tables[0].offset, tables[0].count);
+    c[CONTROL.kernel] = KERNELS[kernel];
+    tables.slice(1).forEach((t, h) => {
+      c[CONTROL.tableOffset(h)] = t.offset;
+      c[CONTROL.tableCount(h)] = t.count;
+    });
+    Atomics.store(c, CONTROL.pending, this.helpers.length);
+    Atomics.add(c, CONTROL.generation, 1);
+    Atomics.notify(c, CONTROL.generation);
     this.runTable(KERNELS[kernel], tables[0].offset, tables[0].count);
     const deadline = performance.now() + HELPER_TIMEOUT_MS;
     for (let left = Atomics.load(c, CONTROL.pending); left !== 0; left = Atomics.load(c, CONTROL.pending)) {
