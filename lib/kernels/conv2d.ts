@@ -1,9 +1,10 @@
 // Conv2D for the wasm backend on our SIMD kernel (lib/kernels/simd) over every thread, for NHWC float32 without
-// dilation and with at least MIN_CHANNELS input channels (others go to the stock XNNPACK kernel): per output row and
-// filter tap, one call adds the tap's x pixels times its [in, out] filter slice into the row, 4 output pixels x 8
-// output channels per register tile. Output rows are computed 4-pixel padded and channels 8-padded, then trimmed.
+// dilation, with at least MIN_CHANNELS input channels and an output at least a tile wide (others go to the stock
+// XNNPACK kernel): one call per output row computes it whole, 6 output pixels x 8 output channels per register
+// tile, reducing over every filter tap and input channel. Output channels are computed 8-padded, then trimmed.
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { Conv2DAttrs } from "@tensorflow/tfjs-core";
+import { ACCUMULATE_TILE as TILE } from "./simd/pool_control.ts";
 import { runPooled, threadRange } from "./simd/tensor_call.ts";
 import { composite, type WasmBackend, type WasmOps } from "./wasm_ops.ts";
 
@@ -16,52 +17,57 @@ const MIN_CHANNELS = 16;
 function simdConv2d(ops: WasmOps, x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const [fh, fw, cin, cout] = filter.shape;
   const { batchSize: n, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, padInfo } = info;
-  const np = roundUp(cout, 8);
-  const owp = roundUp(ow, 4);
+  const np = roundUp(cout, TILE.columns);
   const hp = (oh - 1) * sh + fh;
-  const wp = (owp - 1) * sw + fw;
+  const wp = (ow - 1) * sw + fw;
   const [, h, w] = x.shape;
-  const xp = ops.padOrCrop(x, [[0, 0], [padInfo.top, hp - h - padInfo.top], [padInfo.left, wp - w - padInfo.left], [
-    0,
-    0,
-  ]]);
+  const { top, left } = padInfo;
+  const xp = ops.padOrCrop(x, [[0, 0], [top, hp - h - top], [left, wp - w - left], [0, 0]]);
   const fp = ops.padOrCrop(filter, [[0, 0], [0, 0], [0, 0], [0, np - cout]]);
-  const result = ops.fill([n, oh, owp, np], 0);
+  const result = ops.empty([n, oh, ow, np]);
+  // Per output row: its whole tiles, then (when the width is not a multiple of the tile) one more tile ending at
+  // the row's end, overlapping the last one (the kernel writes, so recomputed pixels just get the same values).
+  const tiles = Math.floor(ow / TILE.rows);
+  const starts = ow % TILE.rows ? [[0, tiles], [ow - TILE.rows, 1]] : [[0, tiles]];
   runPooled(ops.backend, {
     kernel: "accumulate",
     inputs: [xp, fp],
     results: [result],
-    // Each thread owns a range of output rows.
+    // Each thread owns a range of output rows; one call per tile run covers every filter tap.
     calls: (t, threads, { inputs: [xAt, fAt], results: [outAt] }) => {
       const [first, end] = threadRange(t, threads, n * oh);
       const calls: number[][] = [];
       for (let row = first; row < end; row++) {
         const y = row % oh;
         const image = (row - y) / oh;
-        for (let kh = 0; kh < fh; kh++) {
-          for (let kw = 0; kw < fw; kw++) {
-            calls.push([
-              xAt + ((image * hp + y * sh + kh) * wp + kw) * cin * 4,
-              4,
-              fAt + (kh * fw + kw) * cin * np * 4,
-              np * 4,
-              cin,
-              outAt + row * owp * np * 4,
-              np * 4,
-              owp / 4,
-              np / 8,
-              sw * cin * 4,
-            ]);
-          }
+        for (const [pixel, count] of starts) {
+          calls.push([
+            xAt + ((image * hp + y * sh) * wp + pixel * sw) * cin * 4,
+            4,
+            fAt,
+            np * 4,
+            fw * cin,
+            outAt + (row * ow + pixel) * np * 4,
+            np * 4,
+            count,
+            np / TILE.columns,
+            sw * cin * 4,
+            fh,
+            wp * cin * 4,
+            1,
+          ]);
         }
       }
       return calls;
     },
   });
-  return owp === ow && np === cout ? result : ops.slice(result, [0, 0, 0, 0], [n, oh, ow, cout]);
+  return np === cout ? result : ops.slice(result, [0, 0, 0, 0], [n, oh, ow, cout]);
 }
 
-/** x convolved with `filter` (NHWC, dilation 1): ours or, for few input channels, the stock kernel. */
+/**
+ * x convolved with `filter` (NHWC, dilation 1): ours or, for few input channels or an output narrower than a tile,
+ * the stock kernel.
+ */
 export function conv2dOnWasm(
   ops: WasmOps,
   x: TensorInfo,
@@ -70,10 +76,6 @@ export function conv2dOnWasm(
   pad: Conv2DAttrs["pad"],
   dimRoundingMode?: Conv2DAttrs["dimRoundingMode"],
 ): TensorInfo {
-  if (filter.shape[2] < MIN_CHANNELS) {
-    const attrs = { strides, pad, dataFormat: "NHWC", dilations: [1, 1] };
-    return ops.run("Conv2D", { x, filter }, dimRoundingMode ? { ...attrs, dimRoundingMode } : attrs);
-  }
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filter.shape as [number, number, number, number],
@@ -82,7 +84,9 @@ export function conv2dOnWasm(
     pad,
     dimRoundingMode,
   );
-  return simdConv2d(ops, x, filter, info);
+  if (filter.shape[2] >= MIN_CHANNELS && info.outWidth >= TILE.rows) return simdConv2d(ops, x, filter, info);
+  const attrs = { strides, pad, dataFormat: "NHWC", dilations: [1, 1] };
+  return ops.run("Conv2D", { x, filter }, dimRoundingMode ? { ...attrs, dimRoundingMode } : attrs);
 }
 
 /** Ours for NHWC float32 without dilation, the stock kernel (passed in) otherwise. */

@@ -1,10 +1,11 @@
 // Conv2DBackpropFilter for the wasm backend: dW[kh, kw, i, o] = Σ over batch and output pixels of
 // x_padded[n, oh·s + kh, ow·s + kw, i] · dy[n, oh, ow, o], on our SIMD kernel (lib/kernels/simd) over every thread.
-// The kernel reads x (zero-padded, channels to a multiple of 4) and dy (channels to a multiple of 8) in place; each
+// The kernel reads x (zero-padded, channels to a multiple of 6) and dy (channels to a multiple of 8) in place; each
 // call accumulates one run of output pixels for one filter tap, so the reduction over pixels is cut into
 // cache-sized pieces (XNNPACK's matMul has no such blocking: its long reductions ran at half its usual speed).
 import { backend_util, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { Conv2DBackpropFilterAttrs } from "@tensorflow/tfjs-core";
+import { ACCUMULATE_TILE as TILE } from "./simd/pool_control.ts";
 import { runPooled } from "./simd/tensor_call.ts";
 import { pixelRuns, pixelsAligned, tapPixel, threadShare } from "./taps.ts";
 import { composite, type WasmBackend } from "./wasm_ops.ts";
@@ -32,8 +33,8 @@ export function conv2dBackpropFilter(
     attrs.dimRoundingMode,
   );
   const { inChannels: cin, outChannels: cout, filterHeight: fh, filterWidth: fw, padInfo } = info;
-  const mp = roundUp(cin, 4);
-  const np = roundUp(cout, 8);
+  const mp = roundUp(cin, TILE.rows);
+  const np = roundUp(cout, TILE.columns);
   return composite(backend, (ops) => {
     const xp = ops.padOrCrop(x, [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, mp - cin]]);
     const dyp = ops.padOrCrop(dy, [[0, 0], [0, 0], [0, 0], [0, np - cout]]);
@@ -49,24 +50,27 @@ export function conv2dBackpropFilter(
       kernel: "accumulate",
       inputs: [xp, dyp],
       results: [result],
-      // Each thread owns a range of 4-row tiles of every tap's dW (or, with fewer tiles than threads, whole taps).
+      // Each thread owns a range of 6-row tiles of every tap's dW (or, with fewer tiles than threads, whole taps).
       calls: (t, threads, { inputs: [xAt, dyAt], results: [resultAt] }) => {
-        const share = threadShare(t, threads, mp / 4, taps);
+        const share = threadShare(t, threads, mp / TILE.rows, taps);
         const calls: number[][] = [];
         for (const [first, length] of runs) {
           for (const tap of share.taps) {
             const xPixel = tapPixel(info, hp, wp, first, Math.floor(tap / fw), tap % fw);
             calls.push([
-              xAt + xPixel * mp * 4 + share.first * 16,
+              xAt + (xPixel * mp + share.first * TILE.rows) * 4,
               info.strideWidth * mp * 4,
               dyAt + first * np * 4,
               np * 4,
               length,
-              resultAt + (tap * mp + share.first * 4) * np * 4,
+              resultAt + (tap * mp + share.first * TILE.rows) * np * 4,
               np * 4,
               share.end - share.first,
-              np / 8,
+              np / TILE.columns,
               4,
+              1,
+              0,
+              0,
             ]);
           }
         }

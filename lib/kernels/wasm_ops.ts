@@ -80,6 +80,13 @@ export class WasmOps {
     return this.run("Concat", xs, { axis });
   }
 
+  /** A float32 tensor whose values are yet to be written (by our SIMD kernels). */
+  empty(shape: number[]): TensorInfo {
+    const out = this.backend.makeOutput(shape, "float32");
+    this.made.push(out);
+    return out;
+  }
+
   /** A float32 tensor filled with `value`. */
   fill(shape: number[], value: number): TensorInfo {
     return this.run("Fill", {}, { shape, value, dtype: "float32" });

@@ -73,10 +73,9 @@ export class DataParallelTrainer implements Trainer {
   /** The batch's mean loss terms and its gradients (trainable weights' order), averaged over the workers' shards. */
   async gradients(batch: ArrayBatch): Promise<{ terms: Record<string, number>; grads: Float32Array[] }> {
     const shards = shardBatch(batch, this.replicas.length);
-    const replies = await Promise.all(shards.map((shard, i) => {
-      const transfer = [shard.images.data.buffer, ...Object.values(shard.targets).map((t) => t.data.buffer)];
-      return this.replicas[i].call({ type: "gradients", shard }, transfer as ArrayBuffer[]);
-    })) as Extract<WorkerReply, { type: "gradients" }>[];
+    const replies = await Promise.all(
+      shards.map((shard, i) => this.replicas[i].call({ type: "gradients", shard }, buffersOf(shard))),
+    ) as Extract<WorkerReply, { type: "gradients" }>[];
     const count = Math.max(1, replies.reduce((n, r) => n + r.count, 0));
     const grads = replies[0].grads;
     for (const r of replies.slice(1)) r.grads.forEach((g, k) => addInto(grads[k], g));
@@ -87,6 +86,12 @@ export class DataParallelTrainer implements Trainer {
   }
 
   async step(batch: ArrayBatch, options: StepOptions = {}): Promise<StepResult> {
+    if (this.replicas.length === 1) { // the gradients need not leave the worker
+      const [shard] = shardBatch(batch, 1);
+      const reply = await this.replicas[0].call({ type: "step", batch: shard, options }, buffersOf(shard));
+      const { terms, gradNorm } = reply as Extract<WorkerReply, { type: "stepped" }>;
+      return { terms, gradNorm };
+    }
     const { terms, grads } = await this.gradients(batch);
     // Everyone gets the same arrays (structured-cloned), so every Adam update is the same.
     const replies = await Promise.all(this.replicas.map((r) => r.call({ type: "apply", grads, options })));
@@ -124,6 +129,11 @@ export class DataParallelTrainer implements Trainer {
     for (const r of this.replicas) r.terminate();
     return Promise.resolve();
   }
+}
+
+/** A shard's arrays' buffers, to transfer (shards are copies). */
+function buffersOf(shard: ArrayBatch): ArrayBuffer[] {
+  return [shard.images.data.buffer, ...Object.values(shard.targets).map((t) => t.data.buffer)] as ArrayBuffer[];
 }
 
 function addInto(target: Float32Array, source: Float32Array): void {

@@ -63,3 +63,24 @@ Deno.test("2-worker gradients and steps equal single-thread ones on the same bat
     await local.dispose();
   }
 });
+
+Deno.test("a lone replica takes whole steps in its worker, equal to single-thread steps", async () => {
+  const lone = await DataParallelTrainer.create(spec, { learningRate: 0.01 }, 1);
+  const local = new LocalTrainer(await loadTask(spec), { learningRate: 0.01 }, 4);
+  try {
+    await local.setWeights(await lone.getWeights());
+    for (let step = 0; step < 3; step++) {
+      const batch = randomSegmentationBatch(20 + step, [4, 12, 10], 4);
+      const expected = await local.step(batch, { clipNorm: 1 });
+      const got = await lone.step(structuredClone(batch), { clipNorm: 1 });
+      assert.ok(Math.abs(got.terms.total - expected.terms.total) <= 1e-5 * Math.abs(expected.terms.total));
+      assert.ok(Math.abs(got.gradNorm - expected.gradNorm) <= 1e-5 * expected.gradNorm, `step ${step} norm`);
+    }
+    const [mine, theirs] = [await local.getWeights(), await lone.getWeights()];
+    const maxDiff = Math.max(...mine.map((w, i) => w.reduce((m, v, j) => Math.max(m, Math.abs(v - theirs[i][j])), 0)));
+    assert.ok(maxDiff <= 1e-5, `max weight difference ${maxDiff}`);
+  } finally {
+    await lone.dispose();
+    await local.dispose();
+  }
+});

@@ -1,5 +1,6 @@
 // Worker side of data-parallel training: owns a tfjs backend, a model replica and an Adam optimizer; computes
-// summed-loss gradients on its shard and applies the averaged gradients it is sent.
+// summed-loss gradients on its shard and applies the averaged gradients it is sent, or (a lone replica) takes a
+// whole step on the batch without sending its gradients out.
 /// <reference lib="deno.worker" />
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend.ts";
@@ -27,6 +28,7 @@ export type WorkerRequest =
   | { type: "init"; spec: TaskSpec; adam: AdamConfig; backend: string; wasmThreads: number }
   | { type: "gradients"; shard: ArrayBatch }
   | { type: "apply"; grads: Float32Array[]; options: StepOptions }
+  | { type: "step"; batch: ArrayBatch; options: StepOptions }
   | { type: "save"; dir: string; state: TrainState; keep: number }
   | { type: "restore"; dir: string }
   | { type: "getWeights" }
@@ -36,6 +38,7 @@ export type WorkerReply =
   | { type: "ok" }
   | { type: "gradients"; sums: Record<string, number>; count: number; grads: Float32Array[] }
   | { type: "applied"; gradNorm: number }
+  | { type: "stepped"; terms: Record<string, number>; gradNorm: number }
   | { type: "saved"; path: string }
   | { type: "restored"; state: TrainState | null }
   | { type: "weights"; weights: Float32Array[] }
@@ -71,6 +74,11 @@ function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: Ar
     case "apply": {
       const grads = msg.grads.map((g, i) => tf.tensor(g, task.model.trainableWeights[i].shape as number[]));
       return { reply: { type: "applied", gradNorm: applyGradients(task, optimizer, grads, msg.options) } };
+    }
+    case "step": {
+      const { sums, grads } = lossAndGradients(task, msg.batch, 1 / Math.max(1, task.lossCount(msg.batch)));
+      const terms = readScalars(sums);
+      return { reply: { type: "stepped", terms, gradNorm: applyGradients(task, optimizer, grads, msg.options) } };
     }
     case "save":
       return (async () => ({

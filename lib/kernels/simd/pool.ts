@@ -11,7 +11,7 @@ import { CONTROL, type KernelName, KERNELS, type PoolWorkerData } from "./pool_c
 /** A helper that has not finished its table after this long is reported as hung. */
 const HELPER_TIMEOUT_MS = 120_000;
 
-/** A table of calls of one kernel: `count` rows of ten i32 arguments from byte `offset` on. */
+/** A table of calls of one kernel: `count` rows of thirteen i32 arguments from byte `offset` on. */
 export interface CallTable {
   offset: number;
   count: number;

@@ -1,5 +1,8 @@
 // The SIMD pool's control block (in the memory the kernels run on), shared by pool.ts and pool_worker.ts.
 
+/** The register tile of kernels.wat's accumulate: rows of C (m) by columns (n). */
+export const ACCUMULATE_TILE = { rows: 6, columns: 8 } as const;
+
 /** The kernels of kernels.wat's runTable, by their number there. */
 export const KERNELS = { accumulate: 0, accumulateProducts: 1, relu6Backprop: 2, softmaxCrossEntropy: 3 } as const;
 export type KernelName = keyof typeof KERNELS;

@@ -6,7 +6,7 @@ import { simdPool } from "./pool.ts";
 import type { KernelName } from "./pool_control.ts";
 
 /** Arguments per table row (kernels.wat's runTable). */
-const ARGS = 10;
+const ARGS = 13;
 
 export interface PooledKernel {
   kernel: KernelName;
@@ -15,7 +15,7 @@ export interface PooledKernel {
   /** The tensors it writes (an accumulating kernel adds into them: the caller zeroes them). */
   results: TensorInfo[];
   /**
-   * Each thread's calls (up to ten i32 arguments; a kernel ignores those it does not take), given the byte
+   * Each thread's calls (up to thirteen i32 arguments; a kernel ignores those it does not take), given the byte
    * addresses of the inputs and of the results (in order).
    */
   calls: (thread: number, threads: number, at: { inputs: number[]; results: number[] }) => number[][];
