@@ -1,10 +1,13 @@
 """PyTorch CPU peer of the tfjs train-step benchmark (lib/bench/train_step.ts): the same network as
 lib/bench/light_segmenter.ts (MobileNetV2 up to block_13_expand_relu, light decoder, x4 bilinear logits), batch norm
 in inference mode with trained scale/offset, softmax cross-entropy with ignore label 255, Adam. Random weights (speed
-only). Prints one JSON object on stdout: forward and step times (ms, median of the measured repeats) and peak RSS."""
+only). A session driven over stdin/stdout, so that lib/bench/train_step.ts can interleave its runs with the tfjs ones
+(the same machine load for both): after one "ready" line it answers each command line with one JSON line —
+"warmup" (untimed forward and step runs), "forward" or "step" (one timed run: wall and CPU ms), "summary" (versions,
+peak RSS, parameter count; then it exits)."""
 import argparse
 import json
-import statistics
+import sys
 import time
 
 import torch
@@ -80,18 +83,11 @@ def peak_rss_mb():
     return float("nan")
 
 
-def median_ms(fn, warmup, repeats):
-    """Median wall time of the timed runs, every run, and the cores used (process CPU time / wall time)."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    cpu_start = time.process_time()
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    cores = (time.process_time() - cpu_start) * 1000 / sum(times)
-    return statistics.median(times), times, cores
+def timed(fn):
+    """Wall and process CPU milliseconds of one run of fn."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    fn()
+    return {"ms": (time.perf_counter() - wall) * 1000, "cpuMs": (time.process_time() - cpu) * 1000}
 
 
 def main():
@@ -101,7 +97,6 @@ def main():
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--classes", type=int, default=19)
     p.add_argument("--warmup", type=int, default=2)
-    p.add_argument("--steps", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--lr", type=float, default=1e-4)
     a = p.parse_args()
@@ -123,20 +118,30 @@ def main():
         loss.backward()
         optimizer.step()
 
-    forward_ms, forward_all, _ = median_ms(forward, a.warmup, a.steps)
-    step_ms, step_all, step_cores = median_ms(step, a.warmup, a.steps)
-    print(json.dumps({
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "forwardMs": forward_ms,
-        "stepMs": step_ms,
-        "forwardRunsMs": forward_all,
-        "stepRunsMs": step_all,
-        "stepCoresUsed": step_cores,
-        "imagesPerSecond": a.batch / (step_ms / 1000),
-        "peakRssMb": peak_rss_mb(),
-        "trainableParameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
-    }))
+    def summary():
+        return {
+            "torch": torch.__version__,
+            "threads": torch.get_num_threads(),
+            "peakRssMb": peak_rss_mb(),
+            "trainableParameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
+        }
+
+    def warmup():
+        for _ in range(a.warmup):
+            forward()
+            step()
+        return {"ok": True}
+
+    commands = {"warmup": warmup, "forward": lambda: timed(forward), "step": lambda: timed(step), "summary": summary}
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        command = line.strip()
+        if command not in commands:
+            print(json.dumps({"error": f"unknown command {command!r}"}), flush=True)
+            continue
+        print(json.dumps(commands[command]()), flush=True)
+        if command == "summary":
+            return
 
 
 if __name__ == "__main__":

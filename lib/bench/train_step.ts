@@ -1,7 +1,7 @@
 // Bench section "train-step": forward and full training-step time of the light segmenter (MobileNetV2 + light
 // decoder) on the current tfjs backend in this thread (one wasm thread), in one worker with T wasm threads and over
-// N data-parallel workers, then the same network in PyTorch CPU (bench/torch_peer.py) in the same run; reports
-// images/s, peak RSS and the tfjs/PyTorch ratios.
+// N data-parallel workers, and of the same network in PyTorch CPU (bench/torch_peer.py), their runs alternating;
+// reports images/s, peak RSS and the tfjs/PyTorch ratios.
 import * as tf from "@tensorflow/tfjs-core";
 import { loadavg } from "node:os";
 import { currentBackend } from "../backend.ts";
@@ -14,7 +14,7 @@ import { loadTask, type TaskSpec } from "../train/train_task.ts";
 import { buildLightSegmenter, type LightSegmenterOptions } from "./light_segmenter.ts";
 import { interleavedRuns, peakRssMb, timeRuns, type Timing } from "./measure.ts";
 import { type BenchResult, type BenchSection, type FlagValues, intFlag, round } from "./section.ts";
-import { DEFAULT_TORCH_PYTHON, runTorchPeer, type TorchPeerResult, torchVersion } from "./torch_peer.ts";
+import { DEFAULT_TORCH_PYTHON, TorchPeer, type TorchPeerResult, torchVersion } from "./torch_peer.ts";
 
 export interface TrainStepConfig {
   height: number;
@@ -115,8 +115,9 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
     `tfjs ${backend} backend, one thread in this process (wasm: one thread); forward = predict + read back; ` +
     "step = forward + backward + Adam " +
     `(micro-batches of ${Math.min(c.microBatch, c.batch)} images whose gradients add up before one Adam step)`,
-    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; the single-thread, threaded and ` +
-    `data-parallel steps are timed alternately (one of each per round); images/s = batch / median step; ` +
+    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; the single-thread, threaded, ` +
+    `data-parallel and PyTorch steps are timed alternately (one of each per round; the forward passes likewise), ` +
+    `so that all see the same machine load; images/s = batch / median step; ` +
     "cores used = process CPU time / wall time over the timed steps (below 1 per busy thread = other processes " +
     "took the cores: the machine is shared)",
     c.workers >= 2
@@ -130,7 +131,8 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
         "return for the Adam update: that overhead is included)"
       : "threaded: not run (--threads 1)",
     `PyTorch: ${torch}; same network and batch, ${c.torchThreads} threads, random weights, batch norm in eval ` +
-    `mode with trainable scale/offset; run after the tfjs phases in its own process`,
+    `mode with trainable scale/offset; its own process (OMP_WAIT_POLICY=PASSIVE: idle threads sleep), driven ` +
+    `over stdin between the tfjs runs; its times are measured in the peer, around the forward pass or step alone`,
     `forward GFLOP/s: the convolutions' ${gflop.toFixed(1)} GFLOP per forward pass of the batch (multiply-adds ` +
     "x2, from the layer shapes: lib/model/summary.ts; resizes, activations and the loss not counted) / forward time",
     "peak RSS: VmHWM of the process (tfjs 1 thread: before the workers start; tfjs workers: the whole process, " +
@@ -139,10 +141,10 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
 }
 
 /**
- * Times the forward pass, then the single-thread step and (with ≥ 2 workers) the data-parallel step, warmed up,
- * then alternating one timed step of each so that both see the same machine load.
+ * Times the forward pass (alternating with PyTorch's), then, all warmed up, the single-thread, threaded,
+ * data-parallel and PyTorch steps, one timed step of each per round, so that all see the same machine load.
  */
-async function measureTfjs(spec: TaskSpec, c: TrainStepConfig) {
+async function measure(spec: TaskSpec, c: TrainStepConfig, torch: TorchPeer | undefined) {
   const task = await loadTask(spec);
   const single = new LocalTrainer(task, { learningRate: c.learningRate }, c.microBatch);
   const batch = randomSegmentationBatch(1, [c.batch, c.height, c.width], c.classes);
@@ -150,15 +152,14 @@ async function measureTfjs(spec: TaskSpec, c: TrainStepConfig) {
   let parallel: DataParallelTrainer | undefined;
   let threaded: DataParallelTrainer | undefined;
   try {
-    const forward = await timeRuns(
-      () => {
-        const y = task.model.predict(images) as tf.Tensor;
-        y.dataSync();
-        y.dispose();
-      },
-      c.warmup,
-      c.steps,
-    );
+    const predict = () => {
+      const y = task.model.predict(images) as tf.Tensor;
+      y.dataSync();
+      y.dispose();
+    };
+    await timeRuns(predict, c.warmup, 0);
+    await torch?.warmup();
+    const [forward] = await interleavedRuns(torch ? [predict, () => torch.forward()] : [predict], c.steps);
     await timeRuns(() => single.step(batch), c.warmup, 0);
     const singlePeakRssMb = peakRssMb();
     const tensorsAfterStep: number[] = [];
@@ -171,7 +172,11 @@ async function measureTfjs(spec: TaskSpec, c: TrainStepConfig) {
     if (c.workers >= 2) parallel = await DataParallelTrainer.create(spec, adam, c.workers);
     const others = [threaded, parallel].filter((t) => t !== undefined);
     for (const trainer of others) await timeRuns(() => trainer.step(batch), c.warmup, 0);
-    const timings = await interleavedRuns([singleStep, ...others.map((t) => () => t.step(batch))], c.steps);
+    const torchStep = torch ? [() => torch.step()] : [];
+    const timings = await interleavedRuns(
+      [singleStep, ...others.map((t) => () => t.step(batch)), ...torchStep],
+      c.steps,
+    );
     const threadedTiming = threaded ? timings[1] : undefined;
     const parallelTiming = parallel ? timings[threaded ? 2 : 1] : undefined;
     const imagesPerSecond = (t: Timing) => c.batch / (t.medianMs / 1000);
@@ -214,23 +219,31 @@ export async function benchTrainStep(c: TrainStepConfig, log: (line: string) => 
   log(
     `train-step: tfjs ${backend}, one thread${threadedText}${parallelText}, batch ${c.batch} of ${c.height}x${c.width}`,
   );
-  const { tfjs, dataParallel, threaded, params } = await measureTfjs(spec, c);
-  const gflop = await forwardGflop(c);
-  const gflopPerSecond = (forwardMs: number) => round(gflop / (forwardMs / 1000));
   let torch: TrainStepData["torch"] = { skipped: "--torch off" };
   let torchLabel = "not run (--torch off)";
+  let peer: TorchPeer | undefined;
   if (c.torch === "auto") {
     const found = await torchVersion(c.python);
     if ("version" in found) {
-      log(`train-step: PyTorch ${found.version} CPU, ${c.torchThreads} threads`);
-      const { height, width, batch, classes, warmup, steps, torchThreads: threads } = c;
-      torch = await runTorchPeer({ height, width, batch, classes, warmup, steps, threads }, c.python);
+      log(`train-step: PyTorch ${found.version} CPU, ${c.torchThreads} threads, timed alternately with tfjs`);
+      const { height, width, batch, classes, warmup, torchThreads: threads } = c;
+      peer = await TorchPeer.start({ height, width, batch, classes, warmup, threads }, c.python);
       torchLabel = `PyTorch ${found.version} CPU (bench/torch_peer.py)`;
     } else {
       torch = { skipped: found.missing };
       torchLabel = `not run: ${found.missing}`;
     }
   }
+  let measured;
+  try {
+    measured = await measure(spec, c, peer);
+    if (peer) torch = await peer.finish();
+  } finally {
+    peer?.kill();
+  }
+  const { tfjs, dataParallel, threaded, params } = measured;
+  const gflop = await forwardGflop(c);
+  const gflopPerSecond = (forwardMs: number) => round(gflop / (forwardMs / 1000));
   const ratios = "stepMs" in torch
     ? {
       forward: tfjs.forward.medianMs / torch.forwardMs,

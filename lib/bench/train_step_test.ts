@@ -67,6 +67,8 @@ Deno.test("deno task bench at a tiny size writes a train-step record with tfjs, 
     if ("stepMs" in d.torch) {
       assert.equal(d.torch.trainableParameters, d.trainableParameters, "PyTorch peer is not the same network");
       assert.ok(Math.abs(d.ratios!.step - d.tfjs.step.medianMs / d.torch.stepMs) < 1e-9);
+      assert.equal(d.torch.stepRunsMs.length, 2, "one PyTorch step per round");
+      assert.equal(d.torch.forwardRunsMs.length, 2, "one PyTorch forward pass per round");
     } else {
       assert.match(d.torch.skipped, /cannot import torch/);
     }
