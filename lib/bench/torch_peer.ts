@@ -60,8 +60,6 @@ export class TorchPeer {
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
-      // Idle OpenMP threads sleep instead of spinning, so that they do not slow the tfjs runs in between.
-      env: { OMP_WAIT_POLICY: "PASSIVE" },
     }).spawn();
     const lines = readLines(child.stdout);
     const peer = new TorchPeer(child, lines, child.stdin.getWriter(), args.batch);

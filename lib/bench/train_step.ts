@@ -131,8 +131,7 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
         "return for the Adam update: that overhead is included)"
       : "threaded: not run (--threads 1)",
     `PyTorch: ${torch}; same network and batch, ${c.torchThreads} threads, random weights, batch norm in eval ` +
-    `mode with trainable scale/offset; its own process (OMP_WAIT_POLICY=PASSIVE: idle threads sleep), driven ` +
-    `over stdin between the tfjs runs; its times are measured in the peer, around the forward pass or step alone`,
+    `mode with trainable scale/offset; its own process, driven over stdin between the tfjs runs; its times are measured in the peer, around the forward pass or step alone`,
     `forward GFLOP/s: the convolutions' ${gflop.toFixed(1)} GFLOP per forward pass of the batch (multiply-adds ` +
     "x2, from the layer shapes: lib/model/summary.ts; resizes, activations and the loss not counted) / forward time",
     "peak RSS: VmHWM of the process (tfjs 1 thread: before the workers start; tfjs workers: the whole process, " +

@@ -35,6 +35,35 @@ const relu6 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   return { value: y, gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => relu6Backprop(dy, saved) };
 });
 
+/**
+ * relu6(conv(x, filter) + bias) as one fused op (the backend clamps as it writes), with the gradient taken from
+ * the output: the ReLU6 mask on dy, then the convolution's own input and filter gradient kernels.
+ */
+function convBiasRelu6(kind: ConvKind, strides: number) {
+  const depthwise = kind === "depthwise";
+  const attrs = { strides, pad: "same", dataFormat: "NHWC", dilations: 1 };
+  const run = (kernel: string, inputs: Record<string, tf.Tensor>, extra: Record<string, unknown> = {}) =>
+    tf.engine().runKernel(kernel, inputs, { ...attrs, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, filter, bias, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.GradSaveFunc];
+    // The kernel itself: tf.fused ops do not fuse an activation while a gradient is being recorded.
+    const y = run(depthwise ? "FusedDepthwiseConv2D" : "FusedConv2D", { x, filter, bias }, { activation: "relu6" });
+    save([x, filter, y]);
+    const gradFunc = (dy: tf.Tensor, [x, filter, y]: tf.Tensor[]) => {
+      const g = relu6Backprop(dy, y);
+      const [input, weights] = depthwise
+        ? ["DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter"]
+        : ["Conv2DBackpropInput", "Conv2DBackpropFilter"];
+      return [
+        run(input, { dy: g, filter }, { inputShape: x.shape }),
+        run(weights, { x, dy: g }, { filterShape: filter.shape }),
+        tf.sum(g, [0, 1, 2]),
+      ];
+    };
+    return { value: y, gradFunc };
+  });
+}
+
 export class FoldedConvBn extends tfl.layers.Layer {
   static className = "FoldedConvBn";
   private kernel!: tfl.LayerVariable;
@@ -101,17 +130,15 @@ export class FoldedConvBn extends tfl.layers.Layer {
       const shift = tf.sub(this.beta.read(), tf.mul(this.movingMean.read(), scale));
       const kernel = this.kernel.read();
       const strides = this.args.strides ?? 1;
-      let y: tf.Tensor;
-      if (this.args.kind === "depthwise") {
-        const filter = tf.mul(kernel, tf.reshape(scale, [1, 1, -1, 1])) as tf.Tensor4D;
-        y = tf.fused.depthwiseConv2d({ x, filter, strides, pad: "same", bias: shift });
-      } else {
-        const filter = tf.mul(kernel, scale) as tf.Tensor4D;
-        y = this.args.constantInput
-          ? tf.add(tf.conv2d(x, filter, strides, "same"), shift)
-          : tf.fused.conv2d({ x, filter, strides, pad: "same", bias: shift });
+      const depthwise = this.args.kind === "depthwise";
+      const filter = tf.mul(kernel, depthwise ? tf.reshape(scale, [1, 1, -1, 1]) : scale) as tf.Tensor4D;
+      if (!depthwise && this.args.constantInput) {
+        const y = tf.add(tf.conv2d(x, filter, strides, "same"), shift);
+        return this.args.relu6 ? relu6(y) : y;
       }
-      return this.args.relu6 ? relu6(y) : y;
+      if (this.args.relu6) return convBiasRelu6(this.args.kind, strides)(x, filter, shift);
+      const plain = { x, filter, strides, pad: "same", bias: shift } as const;
+      return depthwise ? tf.fused.depthwiseConv2d(plain) : tf.fused.conv2d(plain);
     });
   }
 

@@ -20,8 +20,9 @@ function reference(
   return relu6 ? tf.clipByValue(bn, 0, 6) : bn;
 }
 
-const CASES: { kind: ConvKind; kernelSize: number; strides: number; relu6: boolean }[] = [
+const CASES: { kind: ConvKind; kernelSize: number; strides: number; relu6: boolean; constantInput?: boolean }[] = [
   { kind: "conv", kernelSize: 3, strides: 2, relu6: true },
+  { kind: "conv", kernelSize: 3, strides: 2, relu6: true, constantInput: true },
   { kind: "conv", kernelSize: 1, strides: 1, relu6: true },
   { kind: "conv", kernelSize: 1, strides: 1, relu6: false },
   { kind: "depthwise", kernelSize: 3, strides: 2, relu6: true },
@@ -29,9 +30,10 @@ const CASES: { kind: ConvKind; kernelSize: number; strides: number; relu6: boole
 ];
 
 for (const c of CASES) {
-  Deno.test(`FoldedConvBn ${c.kind} k${c.kernelSize} s${c.strides} relu6=${c.relu6}: output and gradients`, () => {
+  const title = `${c.kind} k${c.kernelSize} s${c.strides} relu6=${c.relu6}${c.constantInput ? " constantInput" : ""}`;
+  Deno.test(`FoldedConvBn ${title}: output and gradients`, () => {
     const layer = new FoldedConvBn({
-      name: `f_${c.kind}_${c.kernelSize}_${c.strides}`,
+      name: `f_${c.kind}_${c.kernelSize}_${c.strides}${c.constantInput ? "_c" : ""}`,
       bnName: "bn",
       ...c,
       filters: 5,
