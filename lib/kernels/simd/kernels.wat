@@ -184,23 +184,89 @@
       (local.set $out (i32.add (local.get $out) (i32.const 4)))
       (br $loop))))
 
-  ;; e^x for x <= 0 (relative error ~1e-7; 0 below -87): x = k ln2 + r, |r| <= ln2 / 2, e^r by its Taylor
-  ;; polynomial to r^6, 2^k from the exponent bits.
-  (func $expNonPositive (param $x f32) (result f32)
-    (local $k f32) (local $r f32) (local $p f32)
-    (if (f32.lt (local.get $x) (f32.const -87)) (then (return (f32.const 0))))
-    (local.set $k (f32.nearest (f32.mul (local.get $x) (f32.const 1.44269504))))
-    (local.set $r (f32.sub (f32.sub (local.get $x) (f32.mul (local.get $k) (f32.const 0.693359375)))
-                           (f32.mul (local.get $k) (f32.const -2.12194440e-4))))
-    (local.set $p (f32.const 0.00138888889))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 0.00833333333)))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 0.0416666667)))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 0.166666667)))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 0.5)))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 1)))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $r)) (f32.const 1)))
-    (f32.mul (local.get $p)
-      (f32.reinterpret_i32 (i32.shl (i32.add (i32.trunc_f32_s (local.get $k)) (i32.const 127)) (i32.const 23)))))
+  ;; e^x in each lane for x <= 0 (relative error ~1e-7; x below -87 counts as -87, e^-87 ~ 1.6e-38):
+  ;; x = k ln2 + r, |r| <= ln2 / 2, e^r by its Taylor polynomial to r^6, 2^k from the exponent bits.
+  (func $exp4 (param $x v128) (result v128)
+    (local $k v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.max (local.get $x) (f32x4.splat (f32.const -87))))
+    (local.set $k (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504)))))
+    (local.set $r (f32x4.sub
+      (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0.693359375))))
+      (f32x4.mul (local.get $k) (f32x4.splat (f32.const -2.12194440e-4)))))
+    (local.set $p (f32x4.splat (f32.const 0.00138888889)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0.00833333333))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0.0416666667))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0.166666667))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0.5))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+    (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+
+  ;; softmaxCrossEntropy (below) for 4 pixels at once, a pixel per lane: z, grad at 4 * classes bytes per pixel.
+  (func $softmaxCrossEntropy4
+    (param $z i32) (param $labels i32) (param $grad i32) (param $sum i32) (param $offset i32) (param $classes i32)
+    (local $row i32) (local $o i32) (local $end i32) (local $k i32)
+    (local $z0 i32) (local $z1 i32) (local $z2 i32) (local $z3 i32)
+    (local $g0 i32) (local $g1 i32) (local $g2 i32) (local $g3 i32)
+    (local $label v128) (local $valid v128) (local $max v128) (local $total v128) (local $e v128) (local $inv v128)
+    (local $picked v128)
+    (local.set $row (i32.shl (local.get $classes) (i32.const 2)))
+    (local.set $end (local.get $row))
+    (local.set $z0 (local.get $z))
+    (local.set $z1 (i32.add (local.get $z0) (local.get $row)))
+    (local.set $z2 (i32.add (local.get $z1) (local.get $row)))
+    (local.set $z3 (i32.add (local.get $z2) (local.get $row)))
+    (local.set $g0 (local.get $grad))
+    (local.set $g1 (i32.add (local.get $g0) (local.get $row)))
+    (local.set $g2 (i32.add (local.get $g1) (local.get $row)))
+    (local.set $g3 (i32.add (local.get $g2) (local.get $row)))
+    (local.set $label (v128.load (local.get $labels)))
+    (local.set $valid (i32x4.lt_u (local.get $label) (i32x4.splat (local.get $classes))))
+    ;; the largest logit of each pixel
+    (local.set $max (f32x4.splat (f32.const -inf)))
+    (local.set $o (i32.const 0))
+    (block $mDone (loop $mLoop
+      (br_if $mDone (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $max (f32x4.max (local.get $max) (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (v128.load32_zero (i32.add (local.get $z0) (local.get $o))) (f32.load (i32.add (local.get $z1) (local.get $o)))) (f32.load (i32.add (local.get $z2) (local.get $o)))) (f32.load (i32.add (local.get $z3) (local.get $o))))))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $mLoop)))
+    ;; e^(z - max) into grad, and their sums
+    (local.set $total (f32x4.splat (f32.const 0)))
+    (local.set $o (i32.const 0))
+    (block $eDone (loop $eLoop
+      (br_if $eDone (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $e (call $exp4 (f32x4.sub (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (v128.load32_zero (i32.add (local.get $z0) (local.get $o))) (f32.load (i32.add (local.get $z1) (local.get $o)))) (f32.load (i32.add (local.get $z2) (local.get $o)))) (f32.load (i32.add (local.get $z3) (local.get $o)))) (local.get $max))))
+            (f32.store (i32.add (local.get $g0) (local.get $o)) (f32x4.extract_lane 0 (local.get $e)))
+            (f32.store (i32.add (local.get $g1) (local.get $o)) (f32x4.extract_lane 1 (local.get $e)))
+            (f32.store (i32.add (local.get $g2) (local.get $o)) (f32x4.extract_lane 2 (local.get $e)))
+            (f32.store (i32.add (local.get $g3) (local.get $o)) (f32x4.extract_lane 3 (local.get $e)))
+      (local.set $total (f32x4.add (local.get $total) (local.get $e)))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $eLoop)))
+    ;; grad = softmax - onehot(label), zero for ignored pixels
+    (local.set $inv (f32x4.div (f32x4.splat (f32.const 1)) (local.get $total)))
+    (local.set $o (i32.const 0))
+    (local.set $k (i32.const 0))
+    (block $gDone (loop $gLoop
+      (br_if $gDone (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $e (v128.and (local.get $valid) (f32x4.sub (f32x4.mul (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (v128.load32_zero (i32.add (local.get $g0) (local.get $o))) (f32.load (i32.add (local.get $g1) (local.get $o)))) (f32.load (i32.add (local.get $g2) (local.get $o)))) (f32.load (i32.add (local.get $g3) (local.get $o)))) (local.get $inv))
+        (v128.and (i32x4.eq (local.get $label) (i32x4.splat (local.get $k))) (f32x4.splat (f32.const 1))))))
+            (f32.store (i32.add (local.get $g0) (local.get $o)) (f32x4.extract_lane 0 (local.get $e)))
+            (f32.store (i32.add (local.get $g1) (local.get $o)) (f32x4.extract_lane 1 (local.get $e)))
+            (f32.store (i32.add (local.get $g2) (local.get $o)) (f32x4.extract_lane 2 (local.get $e)))
+            (f32.store (i32.add (local.get $g3) (local.get $o)) (f32x4.extract_lane 3 (local.get $e)))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $gLoop)))
+    ;; z at each pixel's label (offset 0 for ignored pixels)
+    (local.set $picked (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1
+      (v128.load32_zero (i32.add (local.get $z0) (i32.shl (select (i32x4.extract_lane 0 (local.get $label)) (i32.const 0) (i32x4.extract_lane 0 (local.get $valid))) (i32.const 2))))
+      (f32.load (i32.add (local.get $z1) (i32.shl (select (i32x4.extract_lane 1 (local.get $label)) (i32.const 0) (i32x4.extract_lane 1 (local.get $valid))) (i32.const 2)))))
+      (f32.load (i32.add (local.get $z2) (i32.shl (select (i32x4.extract_lane 2 (local.get $label)) (i32.const 0) (i32x4.extract_lane 2 (local.get $valid))) (i32.const 2)))))
+      (f32.load (i32.add (local.get $z3) (i32.shl (select (i32x4.extract_lane 3 (local.get $label)) (i32.const 0) (i32x4.extract_lane 3 (local.get $valid))) (i32.const 2))))))
+    (v128.store (local.get $sum) (v128.bitselect (local.get $total) (f32x4.splat (f32.const 1)) (local.get $valid)))
+    (v128.store (local.get $offset) (v128.and (local.get $valid) (f32x4.sub (local.get $max) (local.get $picked)))))
 
   ;; Softmax cross-entropy of `count` pixels of `classes` logits (z at z + 4 * classes * p) against int32 labels
   ;; (labels outside 0..classes-1 are ignored). Writes the gradient softmax(z) - onehot(label) (zeros when
@@ -210,7 +276,20 @@
     (param $z i32) (param $labels i32) (param $grad i32) (param $sum i32) (param $offset i32)
     (param $count i32) (param $classes i32)
     (local $p i32) (local $k i32) (local $label i32) (local $max f32) (local $total f32) (local $e f32)
-    (local $row i32)
+    (local $row i32) (local $pixels4 i32)
+    ;; four pixels at a time, then one at a time
+    (local.set $pixels4 (i32.shl (local.get $classes) (i32.const 4)))
+    (block $vDone (loop $vLoop
+      (br_if $vDone (i32.lt_u (i32.sub (local.get $count) (local.get $p)) (i32.const 4)))
+      (call $softmaxCrossEntropy4 (local.get $z) (local.get $labels) (local.get $grad) (local.get $sum)
+        (local.get $offset) (local.get $classes))
+      (local.set $z (i32.add (local.get $z) (local.get $pixels4)))
+      (local.set $grad (i32.add (local.get $grad) (local.get $pixels4)))
+      (local.set $labels (i32.add (local.get $labels) (i32.const 16)))
+      (local.set $sum (i32.add (local.get $sum) (i32.const 16)))
+      (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $vLoop)))
     (block $pDone (loop $pLoop
       (br_if $pDone (i32.ge_u (local.get $p) (local.get $count)))
       (local.set $label (i32.load (local.get $labels)))
@@ -232,8 +311,8 @@
           (block $eDone (loop $eLoop
             (br_if $eDone (i32.ge_u (local.get $k) (local.get $classes)))
             (local.set $row (i32.shl (local.get $k) (i32.const 2)))
-            (local.set $e (call $expNonPositive
-              (f32.sub (f32.load (i32.add (local.get $z) (local.get $row))) (local.get $max))))
+            (local.set $e (f32x4.extract_lane 0 (call $exp4 (f32x4.splat
+              (f32.sub (f32.load (i32.add (local.get $z) (local.get $row))) (local.get $max))))))
             (f32.store (i32.add (local.get $grad) (local.get $row)) (local.get $e))
             (local.set $total (f32.add (local.get $total) (local.get $e)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
