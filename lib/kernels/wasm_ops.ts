@@ -12,11 +12,7 @@ import {
 export interface WasmBackend extends KernelBackend {
   disposeData(dataId: object, force?: boolean): boolean;
   makeOutput(shape: number[], dtype: string, memoryOffset?: number): TensorInfo;
-  dataIdMap: {
-    get(dataId: object): { id: number; memoryOffset: number } | undefined;
-    delete(dataId: object): boolean;
-  };
-  wasm: { tfjs: { disposeData(id: number): void }; HEAPF32: Float32Array };
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
 }
 
 export type Pads = [number, number][];
@@ -30,7 +26,6 @@ export const stockKernels = new Map<string, KernelConfig>();
 /** Kernel calls on one backend; every output is owned by the ops object until `release`. */
 export class WasmOps {
   private readonly made: TensorInfo[] = [];
-  private readonly views: TensorInfo[] = [];
 
   constructor(readonly backend: WasmBackend) {}
 
@@ -130,29 +125,8 @@ export class WasmOps {
     });
   }
 
-  /**
-   * A float32 tensor of `shape` over x's buffer from element `offset` on, without a copy (kernels only read
-   * their inputs). It must lie inside x, which must outlive it; it is never a composite's result.
-   */
-  view(x: TensorInfo, offset: number, shape: number[]): TensorInfo {
-    const base = this.backend.dataIdMap.get(x.dataId);
-    const size = shape.reduce((a, b) => a * b, 1);
-    if (!base || x.dtype !== "float32" || offset < 0 || offset + size > x.shape.reduce((a, b) => a * b, 1)) {
-      throw new Error(`lib/kernels/wasm_ops.ts: view [${shape}] at ${offset} does not fit in [${x.shape}]`);
-    }
-    const out = this.backend.makeOutput(shape, "float32", base.memoryOffset + offset * 4);
-    this.views.push(out);
-    return out;
-  }
-
-  /** Frees every output made so far except `keep`, which the caller now owns; unregisters views (no free). */
+  /** Frees every output made so far except `keep`, which the caller now owns. */
   release(keep: TensorInfo): TensorInfo {
-    if (this.views.includes(keep)) throw new Error("lib/kernels/wasm_ops.ts: a view cannot be a composite result");
-    for (const view of this.views) {
-      this.backend.wasm.tfjs.disposeData(this.backend.dataIdMap.get(view.dataId)!.id);
-      this.backend.dataIdMap.delete(view.dataId);
-    }
-    this.views.length = 0;
     for (const info of this.made) if (info !== keep) this.backend.disposeData(info.dataId);
     this.made.length = 0;
     return keep;
