@@ -3,8 +3,10 @@ lib/bench/light_segmenter.ts (MobileNetV2 up to block_13_expand_relu, light deco
 in inference mode with trained scale/offset, softmax cross-entropy with ignore label 255, Adam. Random weights (speed
 only). A session driven over stdin/stdout, so that lib/bench/train_step.ts can interleave its runs with the tfjs ones
 (the same machine load for both): after one "ready" line it answers each command line with one JSON line —
-"warmup" (untimed forward and step runs), "forward" or "step" (one timed run: wall and CPU ms), "summary" (versions,
-peak RSS, parameter count; then it exits)."""
+"warmup" (untimed forward and step runs), "forward" or "step" (one untimed run, then one timed: wall and CPU ms),
+"summary" (versions, peak RSS, parameter count; then it exits). The untimed run settles the process after the tfjs
+runs: PyTorch maps fresh memory for its large tensors every step, and the first step after the tfjs runs spent 2-3x
+the kernel time on those page faults (measured with getrusage: 520-860 ms of system time instead of ~260)."""
 import argparse
 import json
 import sys
@@ -84,7 +86,8 @@ def peak_rss_mb():
 
 
 def timed(fn):
-    """Wall and process CPU milliseconds of one run of fn."""
+    """Wall and process CPU milliseconds of one run of fn, after an untimed one."""
+    fn()
     cpu, wall = time.process_time(), time.perf_counter()
     fn()
     return {"ms": (time.perf_counter() - wall) * 1000, "cpuMs": (time.process_time() - cpu) * 1000}

@@ -72,12 +72,12 @@ export class TorchPeer {
     await this.command("warmup");
   }
 
-  /** One timed forward pass. */
+  /** One timed forward pass (after an untimed one: see bench/torch_peer.py). */
   async forward(): Promise<void> {
     this.forwards.push(await this.command("forward") as Run);
   }
 
-  /** One timed training step. */
+  /** One timed training step (after an untimed one: see bench/torch_peer.py). */
   async step(): Promise<void> {
     this.steps.push(await this.command("step") as Run);
   }

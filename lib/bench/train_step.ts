@@ -115,9 +115,9 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
     `tfjs ${backend} backend, one thread in this process (wasm: one thread); forward = predict + read back; ` +
     "step = forward + backward + Adam " +
     `(micro-batches of ${Math.min(c.microBatch, c.batch)} images whose gradients add up before one Adam step)`,
-    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; the single-thread, threaded, ` +
-    `data-parallel and PyTorch steps are timed alternately (one of each per round; the forward passes likewise), ` +
-    `so that all see the same machine load; images/s = batch / median step; ` +
+    `each time: median of ${c.steps} timed runs after ${c.warmup} warm-up runs; the single-thread, PyTorch, ` +
+    `threaded and data-parallel steps are timed alternately (one of each per round, in that order; the forward ` +
+    `passes likewise), so that all see the same machine load; images/s = batch / median step; ` +
     "cores used = process CPU time / wall time over the timed steps (below 1 per busy thread = other processes " +
     "took the cores: the machine is shared)",
     c.workers >= 2
@@ -131,7 +131,9 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
         "return for the Adam update: that overhead is included)"
       : "threaded: not run (--threads 1)",
     `PyTorch: ${torch}; same network and batch, ${c.torchThreads} threads, random weights, batch norm in eval ` +
-    `mode with trainable scale/offset; its own process, driven over stdin between the tfjs runs; its times are measured in the peer, around the forward pass or step alone`,
+    `mode with trainable scale/offset; its own process, driven over stdin between the tfjs runs; each timed PyTorch ` +
+    "forward pass or step follows an untimed one (the first after the tfjs runs paid 2-3x the kernel time for the " +
+    "page faults of PyTorch's freshly mapped tensors) and is timed in the peer, around the run alone",
     `forward GFLOP/s: the convolutions' ${gflop.toFixed(1)} GFLOP per forward pass of the batch (multiply-adds ` +
     "x2, from the layer shapes: lib/model/summary.ts; resizes, activations and the loss not counted) / forward time",
     "peak RSS: VmHWM of the process (tfjs 1 thread: before the workers start; tfjs workers: the whole process, " +
@@ -173,11 +175,12 @@ async function measure(spec: TaskSpec, c: TrainStepConfig, torch: TorchPeer | un
     for (const trainer of others) await timeRuns(() => trainer.step(batch), c.warmup, 0);
     const torchStep = torch ? [() => torch.step()] : [];
     const timings = await interleavedRuns(
-      [singleStep, ...others.map((t) => () => t.step(batch)), ...torchStep],
+      [singleStep, ...torchStep, ...others.map((t) => () => t.step(batch))],
       c.steps,
     );
-    const threadedTiming = threaded ? timings[1] : undefined;
-    const parallelTiming = parallel ? timings[threaded ? 2 : 1] : undefined;
+    const [threadedTiming, parallelTiming] = [threaded, parallel].map((t) =>
+      t ? timings[1 + torchStep.length + others.indexOf(t)] : undefined
+    );
     const imagesPerSecond = (t: Timing) => c.batch / (t.medianMs / 1000);
     const tfjs: TfjsStepFigures = {
       forward,
