@@ -1,8 +1,10 @@
-// Registers the wasm kernels training needs: the conv/depthwise gradients tfjs-wasm lacks, and faster
-// replacements for stock kernels that dominate a training step (BatchMatMul, Conv2DBackpropInput, Slice,
-// SplitV, Transpose, Tile, copying Identity, leading-axis Sum/Mean). Also patches the cpu backend's ResizeBilinearGrad shape bug where present.
-import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+// Registers the wasm kernels training needs: the conv/depthwise gradients tfjs-wasm lacks, our fused ReLU6 gradient
+// and softmax cross-entropy, and faster replacements for stock kernels that dominate a training step (BatchMatMul,
+// Conv2D, Conv2DBackpropInput, Slice, SplitV, Transpose, Tile, copying Identity, leading-axis Sum/Mean); first it
+// starts the SIMD pool (lib/kernels/simd) on tfjs-wasm's heap. Also patches the cpu backend's ResizeBilinearGrad
+// shape bug where present.
 import * as tf from "@tensorflow/tfjs-core";
+import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import type { BackendName } from "../backend.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
