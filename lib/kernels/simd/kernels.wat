@@ -1,5 +1,6 @@
 ;; SIMD kernels of lib/kernels/simd: WebAssembly text, assembled at run time by module.ts (wabt).
-;; Every address is a byte offset into the shared memory the module imports; every matrix is float32, row-major.
+;; Every address is a byte offset into the memory the module imports (tfjs-wasm's heap); every matrix is float32,
+;; row-major.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
