@@ -126,9 +126,9 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
         `by every worker`
       : "data parallel: not run (--workers 1)",
     c.threads >= 2
-      ? `threaded: one Deno worker whose wasm backend runs ${c.threads} XNNPACK threads (lib/wasm_threads.ts), the ` +
-        "whole batch in one pass, driven like a data-parallel replica (its gradients come back to this thread and " +
-        "return for the Adam update: that overhead is included)"
+      ? `threaded: one Deno worker whose wasm backend runs ${c.threads} threads (lib/wasm_threads.ts; XNNPACK's ` +
+        "and our SIMD kernels'), the whole batch in one pass: a lone data-parallel replica, taking whole steps in " +
+        "its worker (the batch goes in, loss and gradient norm come back)"
       : "threaded: not run (--threads 1)",
     `PyTorch: ${torch}; same network and batch, ${c.torchThreads} threads, random weights, batch norm in eval ` +
     `mode with trainable scale/offset; its own process, driven over stdin between the tfjs runs; each timed PyTorch ` +
@@ -142,8 +142,8 @@ function methodology(c: TrainStepConfig, backend: string, parameters: number, to
 }
 
 /**
- * Times the forward pass (alternating with PyTorch's), then, all warmed up, the single-thread, threaded,
- * data-parallel and PyTorch steps, one timed step of each per round, so that all see the same machine load.
+ * Times the forward pass (alternating with PyTorch's), then, all warmed up, the single-thread, PyTorch, threaded
+ * and data-parallel steps, one timed step of each per round, so that all see the same machine load.
  */
 async function measure(spec: TaskSpec, c: TrainStepConfig, torch: TorchPeer | undefined) {
   const task = await loadTask(spec);

@@ -4,11 +4,9 @@
 // tile, reducing over every filter tap and input channel. Output channels are computed 8-padded, then trimmed.
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { Conv2DAttrs } from "@tensorflow/tfjs-core";
-import { ACCUMULATE_TILE as TILE } from "./simd/pool_control.ts";
+import { ACCUMULATE_TILE as TILE, roundUp } from "./simd/pool_control.ts";
 import { runPooled, threadRange } from "./simd/tensor_call.ts";
 import { composite, type WasmBackend, type WasmOps } from "./wasm_ops.ts";
-
-const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** Below this many input channels each tile's reduction is too short for its loads and stores: XNNPACK wins. */
 const MIN_CHANNELS = 16;

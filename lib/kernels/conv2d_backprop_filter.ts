@@ -5,15 +5,13 @@
 // cache-sized pieces (XNNPACK's matMul has no such blocking: its long reductions ran at half its usual speed).
 import { backend_util, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { Conv2DBackpropFilterAttrs } from "@tensorflow/tfjs-core";
-import { ACCUMULATE_TILE as TILE } from "./simd/pool_control.ts";
+import { ACCUMULATE_TILE as TILE, roundUp } from "./simd/pool_control.ts";
 import { runPooled } from "./simd/tensor_call.ts";
 import { pixelRuns, pixelsAligned, tapPixel, threadShare } from "./taps.ts";
 import { composite, type WasmBackend } from "./wasm_ops.ts";
 
 /** Bytes of dy a run of pixels may span, so that a run of dy stays in the L2 cache across a tap's tiles. */
 const RUN_BYTES = 65536;
-
-const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 export function conv2dBackpropFilter(
   x: TensorInfo,

@@ -4,6 +4,7 @@
 // times first, so that input and dy channels pair one to one.
 import { backend_util, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { DepthwiseConv2dNativeBackpropFilterAttrs } from "@tensorflow/tfjs-core";
+import { PRODUCTS_BLOCK as BLOCK, roundUp } from "./simd/pool_control.ts";
 import { runPooled } from "./simd/tensor_call.ts";
 import { pixelRuns, pixelsAligned, tapPixel, threadShare } from "./taps.ts";
 import { composite, type WasmBackend } from "./wasm_ops.ts";
@@ -27,7 +28,7 @@ export function depthwiseBackpropFilter(
   );
   const [fh, fw, channels, multiplier] = attrs.filterShape;
   const cm = channels * multiplier;
-  const cp = Math.ceil(cm / 16) * 16;
+  const cp = roundUp(cm, BLOCK);
   const { top, bottom, left, right } = info.padInfo;
   return composite(backend, (ops) => {
     const [n, h, w] = x.shape;
@@ -47,18 +48,18 @@ export function depthwiseBackpropFilter(
       results: [result],
       // Each thread owns a range of 16-channel blocks of every tap (or, with fewer blocks than threads, whole taps).
       calls: (t, threads, { inputs: [xAt, dyAt], results: [resultAt] }) => {
-        const share = threadShare(t, threads, cp / 16, taps);
+        const share = threadShare(t, threads, cp / BLOCK, taps);
         const calls: number[][] = [];
         for (const [first, length] of runs) {
           for (const tap of share.taps) {
             const xPixel = tapPixel(info, hp, wp, first, Math.floor(tap / fw), tap % fw);
             calls.push([
-              xAt + xPixel * cp * 4 + share.first * 64,
+              xAt + xPixel * cp * 4 + share.first * BLOCK * 4,
               info.strideWidth * cp * 4,
-              dyAt + first * cp * 4 + share.first * 64,
+              dyAt + first * cp * 4 + share.first * BLOCK * 4,
               cp * 4,
               length,
-              resultAt + tap * cp * 4 + share.first * 64,
+              resultAt + tap * cp * 4 + share.first * BLOCK * 4,
               share.end - share.first,
             ]);
           }

@@ -36,7 +36,7 @@ export function pixelsAligned(info: ConvInfo, hp: number, wp: number): boolean {
     hp === info.outHeight && wp === info.outWidth;
 }
 
-/** Each thread's share when `units` column blocks (or, if fewer than threads, the taps) are split among threads. */
+/** Each thread's share when `units` (row tiles or channel blocks) or, if fewer than threads, the taps are split. */
 export function threadShare(
   t: number,
   threads: number,

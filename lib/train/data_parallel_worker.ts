@@ -6,12 +6,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend.ts";
 import {
   applyGradients,
-  createAdam,
+  LocalTrainer,
   lossAndGradients,
   readScalars,
   readWeights,
-  restoreTrainer,
-  saveTrainer,
   writeWeights,
 } from "./local_trainer.ts";
 import {
@@ -21,7 +19,6 @@ import {
   type StepOptions,
   type TaskSpec,
   type TrainState,
-  type TrainTask,
 } from "./train_task.ts";
 
 export type WorkerRequest =
@@ -44,9 +41,8 @@ export type WorkerReply =
   | { type: "weights"; weights: Float32Array[] }
   | { type: "error"; message: string };
 
-let task: TrainTask;
-let adam: AdamConfig;
-let optimizer: tf.Optimizer;
+/** This replica: its task, its Adam optimizer, whole steps, checkpoints. */
+let trainer: LocalTrainer;
 
 function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> | {
   reply: WorkerReply;
@@ -56,12 +52,11 @@ function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: Ar
     case "init":
       return (async () => {
         await initBackend({ force: msg.backend, wasmThreads: msg.wasmThreads, log: () => {} });
-        task = await loadTask(msg.spec);
-        adam = msg.adam;
-        optimizer = createAdam(adam);
+        trainer = new LocalTrainer(await loadTask(msg.spec), msg.adam);
         return { reply: { type: "ok" } };
       })();
     case "gradients": {
+      const task = trainer.task;
       const { sums, grads } = lossAndGradients(task, msg.shard, 1);
       // Copies: the cpu backend's dataSync returns its own storage, which must not be transferred away.
       const arrays = grads.map((g) => (g.dataSync() as Float32Array).slice());
@@ -72,33 +67,24 @@ function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: Ar
       };
     }
     case "apply": {
+      const { task, optimizer } = trainer;
       const grads = msg.grads.map((g, i) => tf.tensor(g, task.model.trainableWeights[i].shape as number[]));
       return { reply: { type: "applied", gradNorm: applyGradients(task, optimizer, grads, msg.options) } };
     }
-    case "step": {
-      const { sums, grads } = lossAndGradients(task, msg.batch, 1 / Math.max(1, task.lossCount(msg.batch)));
-      const terms = readScalars(sums);
-      return { reply: { type: "stepped", terms, gradNorm: applyGradients(task, optimizer, grads, msg.options) } };
-    }
+    case "step":
+      return trainer.step(msg.batch, msg.options).then(({ terms, gradNorm }) => ({
+        reply: { type: "stepped", terms, gradNorm } as const,
+      }));
     case "save":
-      return (async () => ({
-        reply: { type: "saved", path: await saveTrainer(task, optimizer, msg.dir, msg.state, msg.keep) } as const,
-      }))();
+      return trainer.save(msg.dir, msg.state, msg.keep).then((path) => ({ reply: { type: "saved", path } as const }));
     case "restore":
-      return (async () => {
-        const restored = await restoreTrainer(task, () => createAdam(adam), msg.dir);
-        if (restored) {
-          optimizer.dispose();
-          optimizer = restored.optimizer;
-        }
-        return { reply: { type: "restored", state: restored?.state ?? null } as const };
-      })();
+      return trainer.restore(msg.dir).then((state) => ({ reply: { type: "restored", state } as const }));
     case "getWeights": {
-      const weights = readWeights(task);
+      const weights = readWeights(trainer.task);
       return { reply: { type: "weights", weights }, transfer: weights.map((w) => w.buffer as ArrayBuffer) };
     }
     case "setWeights":
-      writeWeights(task, msg.weights, "data-parallel setWeights");
+      writeWeights(trainer.task, msg.weights, "data-parallel setWeights");
       return { reply: { type: "ok" } };
   }
 }

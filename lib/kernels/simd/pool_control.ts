@@ -3,6 +3,12 @@
 /** The register tile of kernels.wat's accumulate: rows of C (m) by columns (n). */
 export const ACCUMULATE_TILE = { rows: 6, columns: 8 } as const;
 
+/** Channels per block of kernels.wat's accumulateProducts (four vectors of four floats). */
+export const PRODUCTS_BLOCK = 16;
+
+/** n rounded up to a multiple of m (channel counts padded to a kernel's tile). */
+export const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+
 /** The kernels of kernels.wat's runTable, by their number there. */
 export const KERNELS = { accumulate: 0, accumulateProducts: 1, relu6Backprop: 2, softmaxCrossEntropy: 3 } as const;
 export type KernelName = keyof typeof KERNELS;
