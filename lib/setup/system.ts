@@ -31,7 +31,9 @@ export async function run(cmd: string, args: string[], options: RunOptions = {})
       stdout: inherit ? "inherit" : "piped",
       stderr: inherit ? "inherit" : "piped",
     }).output();
-    const decode = (b: Uint8Array | null) => (inherit || !b ? "" : new TextDecoder().decode(b));
+    // An inherited stream has no bytes to read: Deno throws on `out.stdout` unless it was piped.
+    if (inherit) return { code: out.code, stdout: "", stderr: "" };
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
     return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return { code: 127, stdout: "", stderr: `${cmd}: not found` };
