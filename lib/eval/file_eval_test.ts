@@ -6,6 +6,7 @@ import { readKittiLabelIds, readKittiSplit } from "../data/kitti.ts";
 import { writePng } from "../data/image_io.ts";
 import { panopticPngDir, writeLabelIdsPng, writePanopticJson, writePanopticPng } from "../metrics/export.ts";
 import { evaluateFiles, type FileEvalOptions } from "./file_eval.ts";
+import { recordTables } from "./record.ts";
 import {
   FIXTURE_JSON,
   fixtureSample,
@@ -93,6 +94,34 @@ Deno.test(
       evaluateFiles({ ...kitti, instances: null, pred: pred.instance }),
       new RegExp(`semantic_rgb/${names[0]}\\.png: frame ${names[0]} has no instance labels`),
     );
+  }),
+);
+
+Deno.test(
+  "file eval: KITTI ground truth without instance maps has iIoU not available (null, printed –), not 0",
+  withTempDir(async (dir) => {
+    const names = readKittiSplit(KITTI, "acdc_val").slice(0, 1);
+    const [sample] = await kittiSamples(names);
+    // Road predicted as car: false positives of a thing class, which alone made iIoU 0 without instance weights.
+    const wrong = { ...sample, semantic: sample.semantic.map((c) => (c === 0 ? 13 : c)) };
+    const pred = await writePredictions(dir, [wrong]);
+    const record = await evaluateFiles({ ...base, gt: KITTI, split: "acdc_val", frames: 1, pred: pred.semantic });
+    assert.equal(record.instanceFrames, 0);
+    assert.ok(record.semantic!.miou < 1);
+    assert.equal(record.semantic!.miiou, null);
+    assert.equal(record.semantic!.perClass[13].iiou, null);
+    const tables = recordTables(record);
+    assert.match(tables, /mIoU 0\.\d{3}, iIoU –, pixel accuracy/);
+    assert.match(tables, /\| car \| 0\.\d{3} \| – \|/);
+    const withInstances = await evaluateFiles({
+      ...base,
+      gt: KITTI,
+      split: "acdc_val",
+      frames: 1,
+      instances: KITTI_INSTANCES,
+      pred: pred.semantic,
+    });
+    assert.equal(typeof withInstances.semantic!.miiou, "number", "with instance maps iIoU is scored");
   }),
 );
 

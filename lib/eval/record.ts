@@ -10,13 +10,13 @@ import type { SemanticResult } from "../metrics/semantic.ts";
 import { markdownTable } from "../report/table.ts";
 import type { FrameScore } from "../train/validation.ts";
 
-/** NaN (a class without data) is written as null in the JSON. */
+/** NaN (a class without data) is written as null in the JSON; iIoU is null when not available (see SemanticResult). */
 export interface SemanticSection {
   miou: number;
-  miiou: number;
+  miiou: number | null;
   pixelAccuracy: number;
   pixels: number;
-  perClass: { id: number; name: string; iou: number; iiou: number }[];
+  perClass: { id: number; name: string; iou: number; iiou: number | null }[];
 }
 
 export interface SchemeSection {
@@ -76,7 +76,7 @@ export function semanticSection(r: SemanticResult, names: readonly string[] = TR
     miiou: r.miiou,
     pixelAccuracy: r.pixelAccuracy,
     pixels: r.pixels,
-    perClass: r.iou.map((iou, id) => ({ id, name: names[id] ?? String(id), iou, iiou: r.iiou[id] })),
+    perClass: r.iou.map((iou, id) => ({ id, name: names[id] ?? String(id), iou, iiou: r.iiou?.[id] ?? null })),
   };
 }
 

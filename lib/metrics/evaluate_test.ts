@@ -46,7 +46,7 @@ Deno.test("evaluate: a car predicted as road", () => {
   const road = H * W - 2 * 144; // 2112 GT road pixels; the prediction's road has 144 more
   assert.equal(r.semantic.iou[CAR], 144 / 288);
   assert.equal(r.semantic.iou[0], road / (road + 144));
-  assert.equal(r.semantic.iiou[CAR], 0.5); // both cars weigh the same
+  assert.equal(r.semantic.iiou![CAR], 0.5); // both cars weigh the same
   assert.deepEqual(
     [r.panoptic!.perCategory.get(CAR)!.tp, r.panoptic!.perCategory.get(CAR)!.fn, r.panoptic!.perCategory.get(CAR)!.pq],
     [1, 1, 2 / 3],
@@ -62,6 +62,7 @@ Deno.test("evaluate: frames without instance labels count for semantics only; si
   addFrame(ev, { ...sample, instances: null, crowd: null }, pred);
   const r = evaluationResult(ev);
   assert.equal(r.semantic.miou, 1);
+  assert.equal(r.semantic.miiou, null, "iIoU not available");
   assert.equal(r.panoptic, null);
   assert.equal(r.instance, null);
   assert.throws(

@@ -1,6 +1,6 @@
 // Semantic segmentation scores as cityscapesScripts evalPixelLevelSemanticLabeling computes them, for any class
 // scheme: a confusion matrix accumulated over frames, per-class IoU and mIoU (nan rules), pixel accuracy, and
-// instance-weighted iIoU from GT instance maps.
+// instance-weighted iIoU from GT instance maps (not available, null, unless every frame had one).
 
 /** Average instance size per class name (cityscapesScripts `avgClassSize`; caravan/trailer are ignored there). */
 export const CITYSCAPES_AVG_CLASS_SIZE: Readonly<Record<string, number>> = {
@@ -27,6 +27,9 @@ export interface SemanticStats {
   avgInstanceSize: Float64Array;
   tpWeighted: Float64Array;
   fnWeighted: Float64Array;
+  /** Frames added by accumulateSemantic, and those of them whose instance map accumulateInstanceWeights added. */
+  frames: number;
+  instanceFrames: number;
 }
 
 export interface SemanticResult {
@@ -34,9 +37,12 @@ export interface SemanticResult {
   iou: number[];
   /** Mean over the classes whose IoU is not NaN (a class with only false positives counts as 0). */
   miou: number;
-  /** Per class: instance-weighted IoU; NaN for classes without instances or with nothing to score. */
-  iiou: number[];
-  miiou: number;
+  /**
+   * Per class: instance-weighted IoU; NaN for classes without instances or with nothing to score. null = not
+   * available: a frame had no instance map (cityscapesScripts refuses such ground truth for iIoU).
+   */
+  iiou: number[] | null;
+  miiou: number | null;
   /** Correct pixels / GT pixels that are not ignored (a void prediction counts as wrong). */
   pixelAccuracy: number;
   /** GT pixels counted (not ignored). */
@@ -71,6 +77,8 @@ export function createSemanticStats(numClasses: number, options: SemanticOptions
     avgInstanceSize,
     tpWeighted: new Float64Array(numClasses),
     fnWeighted: new Float64Array(numClasses),
+    frames: 0,
+    instanceFrames: 0,
   };
 }
 
@@ -107,12 +115,14 @@ export function accumulateSemantic(
     else if (p === ignoreLabel) confusion[g * cols + c]++;
     else throw new Error(`${source}: predicted value ${p} at pixel ${i} is not a class 0..${c - 1} or ${ignoreLabel}`);
   }
+  stats.frames++;
 }
 
 /**
  * Adds one frame's instance-weighted counts for iIoU. `instances` holds GT instance ids (0 = none, e.g. stuff or
  * crowd groups); each instance's class is its GT class, weight = avgInstanceSize[class] / instance size;
  * tp = its pixels predicted as that class, fn = the rest. Instances of classes without a size are skipped.
+ * iIoU is available only when this is called for every frame that accumulateSemantic adds.
  */
 export function accumulateInstanceWeights(
   stats: SemanticStats,
@@ -146,6 +156,7 @@ export function accumulateInstanceWeights(
     stats.tpWeighted[cls[k]] += hits[k] * weight;
     stats.fnWeighted[cls[k]] += (size[k] - hits[k]) * weight;
   }
+  stats.instanceFrames++;
 }
 
 function nanMean(values: readonly number[]): number {
@@ -164,6 +175,7 @@ export function semanticResult(stats: SemanticStats): SemanticResult {
   const cols = c + 1;
   const iou: number[] = [];
   const iiou: number[] = [];
+  const weighted = stats.frames > 0 && stats.instanceFrames === stats.frames;
   let correct = 0, pixels = 0;
   for (let l = 0; l < c; l++) {
     const tp = confusion[l * cols + l];
@@ -179,5 +191,12 @@ export function semanticResult(stats: SemanticStats): SemanticResult {
     correct += tp;
     pixels += row;
   }
-  return { iou, miou: nanMean(iou), iiou, miiou: nanMean(iiou), pixelAccuracy: correct / pixels, pixels };
+  return {
+    iou,
+    miou: nanMean(iou),
+    iiou: weighted ? iiou : null,
+    miiou: weighted ? nanMean(iiou) : null,
+    pixelAccuracy: correct / pixels,
+    pixels,
+  };
 }

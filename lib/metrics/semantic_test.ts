@@ -63,11 +63,34 @@ Deno.test("semantic: iIoU weights each instance by avgSize / its size; fp unweig
   assert.equal(stats.fnWeighted[1], 12.5);
   const r = semanticResult(stats);
   // fp of class 1 = 1 (GT 0 predicted 1) → iIoU = 7.5 / (7.5 + 1 + 12.5)
-  assert.equal(r.iiou[1], 7.5 / 21);
-  assert.ok(Number.isNaN(r.iiou[0]));
+  assert.equal(r.iiou![1], 7.5 / 21);
+  assert.ok(Number.isNaN(r.iiou![0]));
   assert.equal(r.miiou, 7.5 / 21);
   // plain IoU of class 1: tp 4, fn 3, fp 1
   assert.equal(r.iou[1], 4 / 8);
+});
+
+Deno.test("semantic: iIoU is not available (null) unless every frame had an instance map", () => {
+  // Class 1 has instances (average size 10); the prediction puts it on a GT 0 pixel: a false positive.
+  const gt = [1, 1, 0, 0], pred = [1, 1, 1, 0], instances = [1, 1, 0, 0];
+  const none = createSemanticStats(2, { avgInstanceSize: [NaN, 10] });
+  accumulateSemantic(none, gt, pred);
+  const r = semanticResult(none);
+  assert.equal(r.iou[1], 2 / 3, "IoU is scored as usual");
+  assert.equal(r.miiou, null, "no instance map: iIoU not available, not 0 from the false positive");
+  assert.equal(r.iiou, null);
+  const partial = createSemanticStats(2, { avgInstanceSize: [NaN, 10] });
+  accumulateSemantic(partial, gt, pred);
+  accumulateInstanceWeights(partial, gt, instances, pred);
+  accumulateSemantic(partial, gt, pred);
+  assert.equal(semanticResult(partial).miiou, null, "one frame of two without an instance map");
+  const both = createSemanticStats(2, { avgInstanceSize: [NaN, 10] });
+  for (let k = 0; k < 2; k++) {
+    accumulateSemantic(both, gt, pred);
+    accumulateInstanceWeights(both, gt, instances, pred);
+  }
+  assert.equal(semanticResult(both).miiou, 20 / 22, "weighted tp 2 × 10, fp 2 (unweighted)");
+  assert.equal(semanticResult(createSemanticStats(2)).miiou, null, "no frame at all");
 });
 
 Deno.test("semantic: Cityscapes average instance sizes land on the 8 instance classes", () => {
