@@ -1,6 +1,6 @@
 // Reader for the KITTI semantics 2015 layout: image_2/ + semantic_rgb/ (Cityscapes colours) or semantic/
-// (labelIds), optional instance/ (uint16 labelId*256+k) or a Cityscapes-format instance folder, split files,
-// and a completeness check of a dataset folder.
+// (labelIds), KITTI's own instance/ (uint16 labelId*256+k) or else a Cityscapes-format instance folder (the pseudo
+// labels), split files, and a completeness check of a dataset folder.
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -14,9 +14,33 @@ export interface KittiReadOptions {
   semantic?: "auto" | "semantic" | "semantic_rgb";
   /**
    * A folder of Cityscapes-format instance maps `<name>_instanceIds.png` (labelId*1000 + k; < 1000 on a thing =
-   * crowd), e.g. pseudo labels. Without it, KITTI's own instance/ folder is used when it holds the frame.
+   * crowd), e.g. pseudo labels; used only when the KITTI folder has no instance/ folder (real labels win).
    */
   instanceDir?: string;
+}
+
+/** Where a KITTI folder's instance maps come from (see kittiInstanceSource). */
+export interface KittiInstanceSource {
+  /** "kitti": `<dir>/<name>.png`, labelId*256 + k; "cityscapes": `<dir>/<name>_instanceIds.png`. */
+  format: "kitti" | "cityscapes";
+  dir: string;
+  /** For records: "kitti instance maps" or "pseudo labels (<instanceDir>)". */
+  description: string;
+}
+
+/**
+ * The instance maps of the KITTI folder `dir`: its own instance/ folder when it has one (real labels first), else
+ * the Cityscapes-format `instanceDir`, else none (null). Every frame read must then have its map there.
+ */
+export function kittiInstanceSource(dir: string, instanceDir?: string | null): KittiInstanceSource | null {
+  const own = join(dir, "instance");
+  if (existsSync(own)) return { format: "kitti", dir: own, description: "kitti instance maps" };
+  if (!instanceDir) return null;
+  return { format: "cityscapes", dir: instanceDir, description: `pseudo labels (${instanceDir})` };
+}
+
+function instanceFile(source: KittiInstanceSource, name: string): string {
+  return join(source.dir, source.format === "kitti" ? `${name}.png` : `${name}_instanceIds.png`);
 }
 
 /** Attribution every figure, table or record derived from KITTI carries (its licence is CC BY-NC-SA 3.0). */
@@ -78,7 +102,7 @@ export async function readKittiLabelIds(
   return { data: colorsToLabelIds(rgb.data, path), width: rgb.width, height: rgb.height, channels: 1 };
 }
 
-/** Reads one frame as a Sample (semantic trainIds; instances/crowd when instance labels exist, else null). */
+/** Reads one frame as a Sample (semantic trainIds; instances/crowd from kittiInstanceSource's maps, else null). */
 export async function readKittiFrame(dir: string, name: string, options: KittiReadOptions = {}): Promise<Sample> {
   const imagePath = join(dir, "image_2", `${name}.png`);
   const { path: labelPath } = kittiLabelFile(dir, name, options.semantic);
@@ -101,14 +125,15 @@ export async function readKittiFrame(dir: string, name: string, options: KittiRe
     instances: null,
     crowd: null,
   };
-  const cityscapesInstances = options.instanceDir && join(options.instanceDir, `${name}_instanceIds.png`);
-  const kittiInstances = join(dir, "instance", `${name}.png`);
-  const instancePath = cityscapesInstances || (existsSync(kittiInstances) ? kittiInstances : null);
-  if (instancePath) {
+  const instanceSource = kittiInstanceSource(dir, options.instanceDir);
+  if (instanceSource) {
+    const instancePath = instanceFile(instanceSource, name);
     assertPair(imagePath, instancePath, "instance map");
     const raw = await readGray16(instancePath);
     assertSameSize(image, imagePath, raw, instancePath);
-    const { keys } = cityscapesInstances ? decodeCityscapesInstanceIds(raw.data) : decodeKittiInstanceIds(raw.data);
+    const { keys } = instanceSource.format === "kitti"
+      ? decodeKittiInstanceIds(raw.data)
+      : decodeCityscapesInstanceIds(raw.data);
     const { instances, crowd } = splitInstances(semantic, keys);
     sample.instances = instances;
     sample.crowd = crowd;

@@ -7,6 +7,7 @@ import sharp from "sharp";
 import { labelIdsToColors } from "./cityscapes_labels.ts";
 import { readImageSize, writePng } from "./image_io.ts";
 import { checkKittiFolder, listKittiFrames, readKittiFrame, readKittiSplit, verifyKittiFrames } from "./kitti.ts";
+import { writeTinyInstances, writeTinyKitti } from "./testing/tiny_kitti.ts";
 
 const KITTI = fileURLToPath(new URL("../../../shared/data/kitti-semantics-2015", import.meta.url));
 
@@ -98,13 +99,17 @@ Deno.test(
       if (id !== 26) return id * 256;
       return y === h - 1 ? 26 * 256 : 26 * 256 + (x < 6 ? 1 : 2);
     });
-    mkdirSync(join(dir, "instance"));
-    await writePng(join(dir, "instance", "000000_10.png"), { data: kitti, width: w, height: h });
-    const a = await readKittiFrame(dir, "000000_10");
     const cityscapes = new Uint16Array(kitti.map((v) => (v & 255 ? (v >> 8) * 1000 + (v & 255) - 1 : v >> 8)));
     const pseudo = join(dir, "pseudo");
     await writePng(join(pseudo, "000000_10_instanceIds.png"), { data: cityscapes, width: w, height: h });
     const b = await readKittiFrame(dir, "000000_10", { instanceDir: pseudo });
+    await assert.rejects(
+      readKittiFrame(dir, "000001_10", { instanceDir: pseudo }),
+      /missing pair: .*image_2\/000001_10\.png has no instance map .*pseudo\/000001_10_instanceIds\.png/,
+    );
+    mkdirSync(join(dir, "instance"));
+    await writePng(join(dir, "instance", "000000_10.png"), { data: kitti, width: w, height: h });
+    const a = await readKittiFrame(dir, "000000_10");
     for (const s of [a, b]) {
       assert.deepEqual([...s.instances!.subarray(w, 2 * w)], [0, 0, 0, 0, 1, 1, 2, 2]);
       assert.deepEqual([...s.crowd!.subarray((h - 1) * w)], [0, 0, 0, 0, 1, 1, 1, 1]);
@@ -112,10 +117,31 @@ Deno.test(
     }
     await assert.rejects(
       readKittiFrame(dir, "000001_10", { instanceDir: pseudo }),
-      /missing pair: .*image_2\/000001_10\.png has no instance map .*pseudo\/000001_10_instanceIds\.png/,
+      /missing pair: .*image_2\/000001_10\.png has no instance map .*instance\/000001_10\.png/,
+      "with instance/, its maps are required (the pseudo labels are not used)",
     );
   }),
 );
+
+Deno.test("KITTI's own instance/ maps win over the Cityscapes-format pseudo labels of instanceDir", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kitti_test-"));
+  try {
+    const kitti = join(dir, "kitti"), pseudo = join(dir, "pseudo");
+    const names = await writeTinyKitti(kitti, "val", 2);
+    const cars = await writeTinyInstances(kitti, pseudo, names);
+    const maxInstance = (s: { instances: Int32Array | null }) => s.instances!.reduce((m, v) => Math.max(m, v), 0);
+    for (const [k, name] of names.entries()) {
+      assert.ok(cars[k] > 1, "the two label sets disagree");
+      assert.equal(maxInstance(await readKittiFrame(kitti, name, { instanceDir: pseudo })), cars[k], "real maps");
+      assert.equal(maxInstance(await readKittiFrame(kitti, name)), cars[k]);
+    }
+    rmSync(join(kitti, "instance"), { recursive: true });
+    assert.equal(maxInstance(await readKittiFrame(kitti, names[0], { instanceDir: pseudo })), 1, "pseudo labels");
+    assert.equal((await readKittiFrame(kitti, names[0])).instances, null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 Deno.test(
   "bad input: missing pair, size mismatch, unknown colour, corrupt PNG, 16-bit labels",

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { IS_THING_TRAIN_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
-import { KITTI_ATTRIBUTION } from "../data/kitti.ts";
+import { KITTI_ATTRIBUTION, kittiInstanceSource } from "../data/kitti.ts";
 import { type DatasetSource, kittiSplitSource } from "../data/sources.ts";
 import { loadPanopticModel } from "../model/load.ts";
 import { evaluateModel } from "../train/validation.ts";
@@ -27,7 +27,7 @@ export interface ModelEvalOptions {
   data: string;
   /** KITTI: split file name. */
   split: string;
-  /** KITTI: Cityscapes-format instanceIds folder (pseudo labels); null = semantic scores only. */
+  /** KITTI: Cityscapes-format instanceIds folder (pseudo labels), used unless the folder has its own instance/. */
   instances: string | null;
   /** Panoptic JSON: folder searched for the images; default the `leftImg8bit` folder beside the JSON's folder. */
   images?: string;
@@ -72,8 +72,9 @@ function evalSource(options: ModelEvalOptions): { source: DatasetSource; name: s
       name: basename(options.data, ".json"),
     };
   }
-  if (options.instances !== null && !existsSync(options.instances)) {
-    throw new Error(`${options.instances}: instance label folder not found (pass --instances none to skip PQ and AP)`);
+  const instances = kittiInstanceSource(options.data, options.instances);
+  if (instances?.format === "cityscapes" && !existsSync(instances.dir)) {
+    throw new Error(`${instances.dir}: instance label folder not found (pass --instances none to skip PQ and AP)`);
   }
   return { source: kittiSplitSource(options.data, options.split, options.instances), name: options.split };
 }

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeTinyInstances, writeTinyKitti } from "../data/testing/tiny_kitti.ts";
 import { defaultRecordPath, evaluateCheckpoint, TRAIN_CATEGORIES } from "./model_eval.ts";
 import { KITTI } from "./testing/round_trip.ts";
 
@@ -22,4 +25,18 @@ Deno.test("model eval: missing data, instance folder or checkpoint are named in 
   );
   await assert.rejects(evaluateCheckpoint({ ...options, scale: 0 }), /scale must be positive, got 0/);
   await assert.rejects(evaluateCheckpoint(options), /runs\/none: no such checkpoint or model folder/);
+});
+
+Deno.test("model eval: a KITTI folder with its own instance/ maps does not need the pseudo label folder", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "model_eval_test-"));
+  try {
+    const kitti = join(dir, "kitti");
+    await writeTinyInstances(kitti, join(dir, "pseudo"), await writeTinyKitti(kitti, "val", 1));
+    await assert.rejects(
+      evaluateCheckpoint({ ...options, data: kitti, split: "val", instances: "/no/inst" }),
+      /runs\/none: no such checkpoint or model folder/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -22,7 +22,10 @@ export interface TrainConfig {
     root: string;
     trainSplit: string;
     valSplit: string;
-    /** Cityscapes-format `*_instanceIds.png` folder (pseudo instance labels); null = semantic only. */
+    /**
+     * Cityscapes-format `*_instanceIds.png` folder (pseudo instance labels), used unless the KITTI folder has its
+     * own instance/ maps; null = semantic only (without instance/).
+     */
     instanceDir: string | null;
   };
   /** Training crop [height, width]; multiples of 16. */

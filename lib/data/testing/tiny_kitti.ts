@@ -1,5 +1,6 @@
 // Test-only: a tiny KITTI semantics folder (image_2/, semantic/ labelIds, splits/<split>.txt) with frames whose
-// labels cycle through every Cityscapes labelId, for readers and converters that start from KITTI.
+// labels cycle through every Cityscapes labelId, for readers and converters that start from KITTI, and two
+// instance label sets for it that disagree (KITTI's own instance/ maps, Cityscapes-format pseudo labels).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NUM_LABEL_IDS } from "../cityscapes_labels.ts";
@@ -33,4 +34,28 @@ export async function writeTinyKitti(dir: string, split: string, frames: number)
   mkdirSync(join(dir, "splits"), { recursive: true });
   writeFileSync(join(dir, "splits", `${split}.txt`), names.map((n) => `${n}.png`).join("\n") + "\n");
   return names;
+}
+
+/** labelId of a car (Cityscapes). */
+const CAR = 26;
+
+/**
+ * Writes instance labels for the tiny frames `names` (as writeTinyKitti numbers them) that disagree on the cars:
+ * KITTI's own `<dir>/instance/<name>.png` (uint16 labelId*256 + k, every car pixel an instance of its own) and
+ * Cityscapes-format pseudo labels `<pseudoDir>/<name>_instanceIds.png` (all cars of a frame one instance).
+ * Returns each frame's number of cars in KITTI's maps.
+ */
+export async function writeTinyInstances(dir: string, pseudoDir: string, names: readonly string[]): Promise<number[]> {
+  const size = { width: TINY_WIDTH, height: TINY_HEIGHT };
+  const cars: number[] = [];
+  for (const [k, name] of names.entries()) {
+    const labelIds = tinyLabelIds(k);
+    let car = 0;
+    const kitti = Uint16Array.from(labelIds, (id) => id * 256 + (id === CAR ? ++car : 0));
+    const pseudo = Uint16Array.from(labelIds, (id) => (id === CAR ? CAR * 1000 : id));
+    await writePng(join(dir, "instance", `${name}.png`), { data: kitti, ...size });
+    await writePng(join(pseudoDir, `${name}_instanceIds.png`), { data: pseudo, ...size });
+    cars.push(car);
+  }
+  return cars;
 }
