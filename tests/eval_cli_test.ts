@@ -50,6 +50,7 @@ Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → record with every se
       "frames",
       "instance",
       "instanceFrames",
+      "instanceSource",
       "panoptic",
       "perFrame",
       "schemes",
@@ -59,6 +60,12 @@ Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → record with every se
     ]);
     assert.deepEqual([record.source.step, record.source.checkpoint], [7, join(run, "model")]);
     assert.deepEqual([record.frames, record.instanceFrames, record.perFrame.length], [2, 2, 2]);
+    assert.equal(
+      record.instanceSource,
+      "pseudo labels (data/kitti-instances)",
+      "the real KITTI folder has no instance/",
+    );
+    assert.match(stdout, /2 frames \(2 with instance labels from pseudo labels \(data\/kitti-instances\)\)/);
     assert.equal(record.semantic.perClass.length, 19);
     for (const v of [record.semantic.miou, record.semantic.pixelAccuracy, record.schemes.acdc30.miou]) {
       assert.ok(inUnit(v), `score ${v}`);

@@ -4,7 +4,13 @@
 import type { Sample } from "./sample.ts";
 import { randomScene } from "./synthetic.ts";
 import { deriveSeed } from "./random.ts";
-import { type KittiReadOptions, listKittiFrames, readKittiFrame, readKittiSplit } from "./kitti.ts";
+import {
+  kittiInstanceSource,
+  type KittiReadOptions,
+  listKittiFrames,
+  readKittiFrame,
+  readKittiSplit,
+} from "./kitti.ts";
 import { listCityscapesFrames, readCityscapesFrame } from "./cityscapes.ts";
 import { listPanopticFrames, readPanopticFrame } from "./coco_panoptic.ts";
 
@@ -18,15 +24,24 @@ export type DatasetSource =
   /** COCO/Cityscapes panoptic JSON + PNGs; images searched under imageRoot (see listPanopticFrames). */
   | { kind: "panoptic"; json: string; imageRoot: string; pngDir?: string; categoryIds: "trainId" | "labelId" };
 
-/** A KITTI split, with the Cityscapes-format instance labels of `instanceDir` when given (null = semantic only). */
+/**
+ * A KITTI split with its instance labels: the folder's own instance/ maps, else the Cityscapes-format ones of
+ * `instanceDir` when given (null: semantic only, unless the folder has instance/).
+ */
 export function kittiSplitSource(root: string, split: string, instanceDir: string | null): DatasetSource {
   return { kind: "kitti", root, split, options: instanceDir ? { instanceDir } : {} };
 }
 
-/** An opened dataset: its frame names and a reader by name. */
+/** How records name the instance labels of Cityscapes gtFine and of a panoptic JSON (KITTI: kittiInstanceSource). */
+export const CITYSCAPES_INSTANCE_SOURCE = "cityscapes gtFine instanceIds";
+export const panopticInstanceSource = (json: string) => `panoptic segments (${json})`;
+
+/** An opened dataset: its frame names, a reader by name, and where its instance labels come from. */
 export interface FrameSource {
   names: string[];
   read(name: string): Promise<Sample>;
+  /** For records, e.g. "kitti instance maps" or "pseudo labels (data/kitti-instances)"; null = none. */
+  instanceSource: string | null;
 }
 
 function syntheticSource(s: Extract<DatasetSource, { kind: "synthetic" }>): FrameSource {
@@ -34,6 +49,7 @@ function syntheticSource(s: Extract<DatasetSource, { kind: "synthetic" }>): Fram
   const index = new Map(names.map((n, i) => [n, i]));
   return {
     names,
+    instanceSource: "synthetic scenes",
     read: (name) => {
       const i = index.get(name);
       if (i === undefined) return Promise.reject(new Error(`synthetic source: no frame named ${name}`));
@@ -55,13 +71,18 @@ export function openSource(source: DatasetSource): Promise<FrameSource> {
       return Promise.resolve(syntheticSource(source));
     case "kitti": {
       const names = source.split ? readKittiSplit(source.root, source.split) : listKittiFrames(source.root);
-      return Promise.resolve({ names, read: (name) => readKittiFrame(source.root, name, source.options) });
+      return Promise.resolve({
+        names,
+        read: (name) => readKittiFrame(source.root, name, source.options),
+        instanceSource: kittiInstanceSource(source.root, source.options?.instanceDir)?.description ?? null,
+      });
     }
     case "cityscapes": {
       const frames = new Map(listCityscapesFrames(source.root, source.split).map((f) => [f.name, f]));
       return Promise.resolve({
         names: [...frames.keys()],
         read: (name) => readCityscapesFrame(lookup(frames, name, source.root)),
+        instanceSource: [...frames.values()].some((f) => f.instanceIds) ? CITYSCAPES_INSTANCE_SOURCE : null,
       });
     }
     case "panoptic": {
@@ -70,7 +91,11 @@ export function openSource(source: DatasetSource): Promise<FrameSource> {
         const e = lookup(entries, name, source.json);
         return (await readPanopticFrame(e.image, e.png, e.annotation, source.categoryIds, source.json)).sample;
       };
-      return Promise.resolve({ names: [...entries.keys()], read });
+      return Promise.resolve({
+        names: [...entries.keys()],
+        read,
+        instanceSource: panopticInstanceSource(source.json),
+      });
     }
   }
 }

@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openSource } from "./sources.ts";
+import { kittiSplitSource, openSource } from "./sources.ts";
 import { writePng } from "./image_io.ts";
+import { writeTinyInstances, writeTinyKitti } from "./testing/tiny_kitti.ts";
 
 const SHARED = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
 
@@ -24,6 +25,23 @@ Deno.test("KITTI source: all frames, or a split's frames", async () => {
   const s = await val.read(val.names[0]);
   assert.equal(s.name, val.names[0]);
   assert.ok(s.width > 1200 && s.instances === null);
+});
+
+Deno.test("KITTI source names its instance labels: the folder's own instance/ maps before the pseudo labels", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sources_test-"));
+  try {
+    const kitti = join(dir, "kitti"), pseudo = join(dir, "pseudo");
+    await writeTinyInstances(kitti, pseudo, await writeTinyKitti(kitti, "val", 1));
+    const instanceSource = async (instanceDir: string | null) =>
+      (await openSource(kittiSplitSource(kitti, "val", instanceDir))).instanceSource;
+    assert.equal(await instanceSource(pseudo), "kitti instance maps");
+    assert.equal(await instanceSource(null), "kitti instance maps");
+    rmSync(join(kitti, "instance"), { recursive: true });
+    assert.equal(await instanceSource(pseudo), `pseudo labels (${pseudo})`);
+    assert.equal(await instanceSource(null), null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 Deno.test("panoptic source reads the Cityscapes-format fixture frame with its instances", async () => {

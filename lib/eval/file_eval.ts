@@ -24,12 +24,14 @@ import {
 import { assertSameSize, readGray, readRgb } from "../data/image_io.ts";
 import {
   KITTI_ATTRIBUTION,
+  kittiInstanceSource,
   kittiLabelFile,
   listKittiFrames,
   readKittiFrame,
   readKittiLabelIds,
   readKittiSplit,
 } from "../data/kitti.ts";
+import { CITYSCAPES_INSTANCE_SOURCE, panopticInstanceSource } from "../data/sources.ts";
 import { findFiles } from "../io/find_files.ts";
 import { readInstanceResults } from "../metrics/export.ts";
 import {
@@ -88,7 +90,7 @@ export interface FileEvalOptions {
   split: string | null;
   /** Only the first N ground-truth frames (0 = all). */
   frames: number;
-  /** KITTI ground truth: Cityscapes-format instanceIds folder (else KITTI's own instance/ when present). */
+  /** KITTI ground truth: Cityscapes-format instanceIds folder, used unless the folder has its own instance/. */
   instances: string | null;
   onFrame?: (done: number, total: number) => void;
 }
@@ -172,7 +174,7 @@ async function scoreSemanticOrInstance(
   task: "semantic" | "instance",
   options: FileEvalOptions,
   gtFormat: GtFormat,
-): Promise<Pick<EvalRecord, "frames" | "instanceFrames" | "semantic" | "schemes" | "instance">> {
+): Promise<Pick<EvalRecord, "frames" | "instanceFrames" | "instanceSource" | "semantic" | "schemes" | "instance">> {
   const frames = listGtFrames(options.gt, gtFormat, options);
   if (frames.length === 0) throw new Error(`${options.gt}: no ground-truth frames`);
   const predFiles = task === "semantic"
@@ -214,9 +216,13 @@ async function scoreSemanticOrInstance(
     }
     options.onFrame?.(k + 1, frames.length);
   }
+  const instanceSource = gtFormat === "cityscapes"
+    ? CITYSCAPES_INSTANCE_SOURCE
+    : kittiInstanceSource(options.gt, options.instances)?.description ?? null;
   return {
     frames: frames.length,
     instanceFrames,
+    instanceSource: instanceFrames > 0 ? instanceSource : null,
     semantic: task === "semantic" ? semanticSection(semanticResult(semantic)) : null,
     schemes: task === "semantic"
       ? {
@@ -291,7 +297,7 @@ async function readPanopticPng(jsonPath: string, annotation: PanopticAnnotation,
 
 async function scorePanoptic(
   options: FileEvalOptions,
-): Promise<Pick<EvalRecord, "frames" | "instanceFrames" | "panoptic">> {
+): Promise<Pick<EvalRecord, "frames" | "instanceFrames" | "instanceSource" | "panoptic">> {
   const gtJson = readPanopticJson(options.gt);
   const predJson = readPanopticJson(options.pred);
   const spaces = categorySpaces(gtJson, options.gt, predJson, options.pred);
@@ -312,6 +318,7 @@ async function scorePanoptic(
   return {
     frames: annotations.length,
     instanceFrames: annotations.length,
+    instanceSource: panopticInstanceSource(options.gt),
     panoptic: panopticSection(panopticResult(stats), spaces.gt.categories),
   };
 }

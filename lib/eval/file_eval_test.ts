@@ -4,6 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readKittiLabelIds, readKittiSplit } from "../data/kitti.ts";
 import { writePng } from "../data/image_io.ts";
+import {
+  TINY_HEIGHT,
+  TINY_WIDTH,
+  tinyLabelIds,
+  writeTinyInstances,
+  writeTinyKitti,
+} from "../data/testing/tiny_kitti.ts";
 import { panopticPngDir, writeLabelIdsPng, writePanopticJson, writePanopticPng } from "../metrics/export.ts";
 import { evaluateFiles, type FileEvalOptions } from "./file_eval.ts";
 import { recordTables } from "./record.ts";
@@ -122,6 +129,27 @@ Deno.test(
       pred: pred.semantic,
     });
     assert.equal(typeof withInstances.semantic!.miiou, "number", "with instance maps iIoU is scored");
+  }),
+);
+
+Deno.test(
+  "file eval: a KITTI folder's own instance/ maps win over --instances; the record and its tables name them",
+  withTempDir(async (dir) => {
+    const kitti = join(dir, "kitti"), pseudo = join(dir, "pseudo"), pred = join(dir, "pred");
+    const names = await writeTinyKitti(kitti, "val", 2);
+    await writeTinyInstances(kitti, pseudo, names);
+    for (const [k, name] of names.entries()) {
+      const labelIds = { data: tinyLabelIds(k), width: TINY_WIDTH, height: TINY_HEIGHT, channels: 1 as const };
+      await writePng(join(pred, `${name}_labelIds.png`), labelIds);
+    }
+    const record = await evaluateFiles({ ...base, gt: kitti, split: "val", instances: pseudo, pred });
+    assert.deepEqual([record.instanceFrames, record.instanceSource], [2, "kitti instance maps"]);
+    assert.match(recordTables(record), /2 frames \(2 with instance labels from kitti instance maps\)/);
+    rmSync(join(kitti, "instance"), { recursive: true });
+    const fromPseudo = await evaluateFiles({ ...base, gt: kitti, split: "val", instances: pseudo, pred });
+    assert.equal(fromPseudo.instanceSource, `pseudo labels (${pseudo})`);
+    const none = await evaluateFiles({ ...base, gt: kitti, split: "val", pred });
+    assert.deepEqual([none.instanceFrames, none.instanceSource], [0, null]);
   }),
 );
 

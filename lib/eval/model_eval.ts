@@ -108,6 +108,7 @@ export async function evaluateCheckpoint(
       createdAt: new Date().toISOString(),
       frames: result.frames,
       instanceFrames: result.instanceFrames,
+      instanceSource: summary.instanceSource,
       secondsPerFrame: result.frames ? summary.seconds / result.frames : null,
       semantic: semanticSection(result.semantic),
       schemes: schemes && {

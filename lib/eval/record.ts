@@ -58,6 +58,8 @@ export interface EvalRecord {
   frames: number;
   /** Frames with instance labels (the only ones scored for PQ and AP in model mode). */
   instanceFrames: number;
+  /** Where the instance labels came from, e.g. "kitti instance maps" or "pseudo labels (dir)"; null = none. */
+  instanceSource: string | null;
   secondsPerFrame: number | null;
   semantic: SemanticSection | null;
   /** ika's class schemes, scored from the same predictions (model mode on KITTI). */
@@ -186,7 +188,8 @@ export function recordTables(record: EvalRecord, worstFrames = 3): string {
     );
   }
   const time = record.secondsPerFrame === null ? "" : `, ${record.secondsPerFrame.toFixed(2)} s per frame`;
-  parts.push(`${record.frames} frames (${record.instanceFrames} with instance labels)${time}`);
+  const from = record.instanceSource ? ` from ${record.instanceSource}` : "";
+  parts.push(`${record.frames} frames (${record.instanceFrames} with instance labels${from})${time}`);
   if (record.attribution) parts.push(record.attribution);
   return parts.join("\n\n");
 }

@@ -17,6 +17,7 @@ function record(): EvalRecord {
     createdAt: "now",
     frames: 1,
     instanceFrames: 0,
+    instanceSource: null,
     secondsPerFrame: 0.5,
     semantic: semanticSection(semanticResult(stats), ["x", "y", "z"]),
     schemes: null,

@@ -18,7 +18,7 @@ import {
 import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
 
 export interface ValidationOptions {
-  /** Where the frames come from; PQ and AP need instance labels (for KITTI: `options.instanceDir`). */
+  /** Where the frames come from; PQ and AP need instance labels (for KITTI: instance/ or `options.instanceDir`). */
   source: DatasetSource;
   /** First N frames of the source (0 = all). */
   frames: number;
@@ -76,6 +76,8 @@ export interface ValidationSummary {
   ap: number | null;
   ap50: number | null;
   seconds: number;
+  /** Where the instance labels (PQ, AP, iIoU) came from, e.g. "kitti instance maps" or "pseudo labels (dir)". */
+  instanceSource: string | null;
 }
 
 export async function evaluateModel(model: tfl.LayersModel, options: ValidationOptions): Promise<ModelEvaluation> {
@@ -108,13 +110,15 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
   }
   const result = evaluationResult(ev);
   const schemes = kitti ? { acdc30: semanticResult(stats.acdc30), ika12: semanticResult(stats.ika12) } : null;
-  return { result, schemes, summary: summarize(result, schemes, (performance.now() - start) / 1000), perFrame };
+  const seconds = (performance.now() - start) / 1000;
+  return { result, schemes, summary: summarize(result, schemes, seconds, source.instanceSource), perFrame };
 }
 
 export function summarize(
   result: EvaluationResult,
   schemes: Record<SchemeName, SemanticResult> | null,
   seconds: number,
+  instanceSource: string | null,
 ): ValidationSummary {
   return {
     frames: result.frames,
@@ -128,5 +132,6 @@ export function summarize(
     ap: result.instance?.ap ?? null,
     ap50: result.instance?.ap50 ?? null,
     seconds,
+    instanceSource,
   };
 }
