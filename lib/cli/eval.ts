@@ -17,8 +17,8 @@ Model mode (a trained model on a KITTI split or on Cityscapes-format panoptic gr
                       panoptic: *_trainId.json with trainId categories, other names labelIds; PNGs in the folder
                       named like it, else beside it)
   --split NAME        KITTI: split file under <data>/splits; default acdc_val
-  --instances DIR     KITTI: Cityscapes-format instanceIds folder for PQ and AP ("none": semantic only), used
-                      unless the KITTI folder has its own instance/ maps; default data/kitti-instances
+  --instances DIR     KITTI: Cityscapes-format instanceIds folder for PQ and AP, used unless the KITTI folder has
+                      its own instance/ maps; default data/kitti-instances ("none": semantic only without them)
   --images DIR        panoptic JSON: folder searched for its images; default <JSON's folder>/../leftImg8bit
   --frames N          first N frames (0 = all); default 0
   --scale S           resize factor before the network; default 1
