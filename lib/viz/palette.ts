@@ -25,7 +25,7 @@ export function colourDistance(a: Rgb, b: Rgb): number {
 }
 
 /** Every instance colour is at least this far (ΔE) from every Cityscapes class colour. */
-export const MIN_CLASS_DISTANCE = 20;
+export const MIN_CLASS_DISTANCE = 30;
 
 /**
  * 24 instance colours, from bright HSV candidates at least MIN_CLASS_DISTANCE from every Cityscapes class colour:
