@@ -1,6 +1,6 @@
 // Panoptic prediction on one image file, written as files: the COCO-panoptic PNG (segment id = labelId*1000 + k),
 // the semantic map in the Cityscapes palette and as labelIds (scoreable by `deno task eval`), an overlay (panoptic
-// colours, instance outlines and labels) and a JSON list of segments (ids, class, area, box, thing scores; void = 0).
+// colours, instance outlines and labels, class legend) and a JSON list of segments (ids, class, area, box, thing scores; void = 0).
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { basename, dirname, extname, join } from "node:path";
 import {
@@ -15,8 +15,7 @@ import { readRgb, writePng } from "../data/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { writeLabelIdsPng, writePanopticPng } from "../metrics/export.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
-import { imageToCanvas } from "../viz/grid.ts";
-import { instanceLabels, panopticOverlay } from "../viz/panoptic_overlay.ts";
+import { type PanopticDrawOptions, panopticFigure } from "../viz/panoptic_overlay.ts";
 import { panopticFromModelHeads, predictHeads } from "./inference.ts";
 
 export interface SegmentEntry {
@@ -62,20 +61,23 @@ export function predictionFiles(outDir: string, imagePath: string): PredictionFi
   };
 }
 
-/** Writes the image files for `prediction` of the RGB `image`; returns the segment list (void first, if any). */
+/**
+ * Writes the image files for `prediction` of the RGB `image` (the overlay drawn with `overlay`); returns the segment
+ * list (void first, if any).
+ */
 export async function writePrediction(
   files: PredictionFiles,
   image: Uint8Array,
   prediction: PanopticPrediction,
+  overlay: PanopticDrawOptions = {},
 ): Promise<SegmentEntry[]> {
   const { width, height } = prediction;
   const stem = basename(files.panoptic, ".png");
   const annotation = await writePanopticPng(dirname(files.panoptic), stem, prediction.panoptic, width, height);
   await writePng(files.semantic, { data: trainIdsToColors(prediction.semantic), width, height, channels: 3 });
   await writeLabelIdsPng(files.labelIds, prediction.semantic, width, height);
-  const canvas = imageToCanvas(panopticOverlay(image, prediction));
-  instanceLabels(prediction)(canvas.getContext("2d"));
-  writeFileAtomic(files.overlay, new Uint8Array(await canvas.encode("png")));
+  const figure = panopticFigure(image, prediction, overlay);
+  writeFileAtomic(files.overlay, new Uint8Array(await figure.encode("png")));
 
   const scores = new Map(prediction.instances.map((inst) => [inst.panopticId, inst.score]));
   const segments: SegmentEntry[] = annotation.segments_info.map((s) => {
@@ -110,19 +112,20 @@ export async function writePrediction(
 
 /**
  * Runs the model on an image file (PNG/JPEG) at `scale`, post-processes and writes the files into `outDir`,
- * including `<stem>_segments.json` ({image, width, height, checkpoint, segments}).
+ * including `<stem>_segments.json` ({image, width, height, checkpoint, segments}); the overlay shows the instances
+ * scoring at least `scoreThreshold` (default DEFAULT_SCORE_THRESHOLD of viz/panoptic_overlay.ts).
  */
 export async function predictImage(
   model: tfl.LayersModel,
   imagePath: string,
   outDir: string,
-  options: { scale?: number; checkpoint?: string } = {},
+  options: { scale?: number; checkpoint?: string; scoreThreshold?: number } = {},
 ): Promise<ImagePrediction> {
   const image = await readRgb(imagePath);
   const heads = predictHeads(model, image.data, image.height, image.width, { scale: options.scale ?? 1 });
   const prediction = panopticFromModelHeads(heads);
   const files = predictionFiles(outDir, imagePath);
-  const segments = await writePrediction(files, image.data, prediction);
+  const segments = await writePrediction(files, image.data, prediction, { scoreThreshold: options.scoreThreshold });
   const record = {
     image: imagePath,
     width: image.width,

@@ -53,7 +53,8 @@ Deno.test(
       assert.equal(Math.floor(s.id / 1000), s.labelId);
       assert.equal(s.isThing, THING_TRAIN_IDS.includes(s.trainId));
     }
-    assert.deepEqual(await readImageSize(result.files.overlay), { width: 1242, height: 375 });
+    const overlay = await readImageSize(result.files.overlay);
+    assert.ok(overlay.width === 1242 && overlay.height > 375, "the frame, and its class legend below");
     const semantic = (await readRgb(result.files.semantic)).data;
     const labelIds = (await readGray(result.files.labelIds)).data;
     const semanticTrainIds = labelIdsToTrainIds(labelIds);

@@ -37,6 +37,14 @@ export function imageToCanvas(image: RgbImage): Canvas {
   return canvas;
 }
 
+/** The RGB pixels of a canvas (alpha dropped). */
+export function canvasToImage(canvas: Canvas): RgbImage {
+  const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+  const rgb = new Uint8Array(canvas.width * canvas.height * 3);
+  for (let p = 0; p < rgb.length / 3; p++) rgb.set(data.subarray(p * 4, p * 4 + 3), p * 3);
+  return { data: rgb, width: canvas.width, height: canvas.height };
+}
+
 /**
  * Lays tiles out in rows of `columns`, each scaled to `tileWidth` (keeping aspect), captions below, and
  * returns the PNG bytes.

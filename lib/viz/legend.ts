@@ -1,4 +1,6 @@
-// Colour legends for label tables as standalone SVG (swatch + text per entry, in columns).
+// Colour legends: for label tables as standalone SVG (swatch + text per entry, in columns), and as a strip of
+// swatch + text chips drawn with @napi-rs/canvas under a figure.
+import { createCanvas, type SKRSContext2D } from "@napi-rs/canvas";
 
 /** One legend row. */
 export interface LegendEntry {
@@ -26,4 +28,43 @@ export function legendSvg(
   const title = options.title ? `<text x="4" y="17" font-weight="bold">${escapeXml(options.title)}</text>` : "";
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${columns * columnWidth + 8}" height="${height}" ` +
     `font-family="DejaVu Sans, sans-serif" font-size="12">${title}${items.join("")}</svg>`;
+}
+
+/** A legend strip laid out for a width: its height and a function drawing it with its top edge at `top`. */
+export interface LegendStrip {
+  height: number;
+  draw: (ctx: SKRSContext2D, top: number) => void;
+}
+
+/** The entries as chips (swatch + label) wrapped into rows `width` px wide, on white, text of `fontSize` px. */
+export function legendStrip(entries: readonly LegendEntry[], width: number, fontSize: number): LegendStrip {
+  const font = `${fontSize}px DejaVu Sans, sans-serif`, pad = Math.round(fontSize / 2), row = fontSize + pad;
+  const measure = createCanvas(1, 1).getContext("2d");
+  measure.font = font;
+  const chips: { entry: LegendEntry; x: number; y: number }[] = [];
+  let x = pad, y = pad;
+  for (const entry of entries) {
+    const chipWidth = fontSize + pad / 2 + measure.measureText(entry.label).width;
+    if (x > pad && x + chipWidth > width - pad) [x, y] = [pad, y + row];
+    chips.push({ entry, x, y });
+    x += chipWidth + 2 * pad;
+  }
+  const height = entries.length ? y + row : 0;
+  return {
+    height,
+    draw: (ctx, top) => {
+      ctx.fillStyle = "white";
+      ctx.fillRect(0, top, width, height);
+      ctx.font = font;
+      ctx.textBaseline = "top";
+      for (const { entry: { colour: [r, g, b], label }, x, y } of chips) {
+        ctx.fillStyle = `rgb(${r},${g},${b})`;
+        ctx.fillRect(x, top + y, fontSize, fontSize);
+        ctx.strokeStyle = "#444";
+        ctx.strokeRect(x, top + y, fontSize, fontSize);
+        ctx.fillStyle = "black";
+        ctx.fillText(label, x + fontSize + pad / 2, top + y);
+      }
+    },
+  };
 }

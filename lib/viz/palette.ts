@@ -1,17 +1,63 @@
 // Colour maps for label and target maps (RGB uint8, H*W*3): instance ids, heatmaps, and blending over an image.
-// Semantic trainIds are coloured with the Cityscapes table (trainIdsToColors in data/cityscapes_labels.ts).
+// Semantic trainIds are coloured with the Cityscapes table (trainIdsToColors in data/cityscapes_labels.ts); instance
+// colours are kept apart from that table, so an instance never looks like a class region.
+import { type Rgb, TRAIN_COLORS } from "../data/cityscapes_labels.ts";
 
-/** A distinct, stable colour per instance id (0 = black). */
+/** A colour in CIE L*a*b*. */
+type Lab = readonly [number, number, number];
+
+/** CIE L*a*b* (D65) of an sRGB colour. */
+export function rgbToLab([r, g, b]: Rgb): Lab {
+  const linear = (c: number) => (c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  const [lr, lg, lb] = [linear(r), linear(g), linear(b)];
+  const f = (t: number) => t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116;
+  const fx = f((0.4124 * lr + 0.3576 * lg + 0.1805 * lb) / 0.95047);
+  const fy = f(0.2126 * lr + 0.7152 * lg + 0.0722 * lb);
+  const fz = f((0.0193 * lr + 0.1192 * lg + 0.9505 * lb) / 1.08883);
+  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+}
+
+const labDistance = (a: Lab, b: Lab) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+
+/** Perceptual distance of two colours: CIE76 ΔE (Euclidean in L*a*b*; about 2.3 is just noticeable). */
+export function colourDistance(a: Rgb, b: Rgb): number {
+  return labDistance(rgbToLab(a), rgbToLab(b));
+}
+
+/** Every instance colour is at least this far (ΔE) from every Cityscapes class colour. */
+export const MIN_CLASS_DISTANCE = 30;
+
+/**
+ * 24 instance colours, from bright HSV candidates at least MIN_CLASS_DISTANCE from every Cityscapes class colour:
+ * each pick is the candidate farthest from the class colours and the picks before it, so consecutive entries
+ * differ strongly.
+ */
+export const INSTANCE_PALETTE: readonly Rgb[] = (() => {
+  const taken = TRAIN_COLORS.map(rgbToLab);
+  const candidates: { rgb: Rgb; lab: Lab; nearest: number }[] = [];
+  for (let h = 0; h < 36; h++) {
+    for (const s of [0.35, 0.65, 0.95]) {
+      for (const v of [0.7, 0.85, 1]) {
+        const rgb = hsvToRgb(h / 36, s, v), lab = rgbToLab(rgb);
+        const nearest = Math.min(...taken.map((t) => labDistance(t, lab)));
+        if (nearest >= MIN_CLASS_DISTANCE) candidates.push({ rgb, lab, nearest });
+      }
+    }
+  }
+  const palette: Rgb[] = [];
+  while (palette.length < 24) {
+    const pick = candidates.reduce((best, c) => (c.nearest > best.nearest ? c : best));
+    palette.push(pick.rgb);
+    for (const c of candidates) c.nearest = Math.min(c.nearest, labDistance(c.lab, pick.lab));
+  }
+  return palette;
+})();
+
+/** A stable colour per instance id from INSTANCE_PALETTE (0 = black): ids k and k + 1 get very different ones. */
 export function instanceColours(ids: Int32Array | Uint8Array): Uint8Array {
   const out = new Uint8Array(ids.length * 3);
   for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
-    if (id === 0) continue;
-    // Golden-angle hue steps give neighbouring ids very different colours.
-    const [r, g, b] = hsvToRgb((id * 0.618033988749895) % 1, 0.75, 0.95);
-    out[i * 3] = r;
-    out[i * 3 + 1] = g;
-    out[i * 3 + 2] = b;
+    if (ids[i] !== 0) out.set(INSTANCE_PALETTE[ids[i] % INSTANCE_PALETTE.length], i * 3);
   }
   return out;
 }
