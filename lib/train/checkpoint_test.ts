@@ -193,6 +193,37 @@ Deno.test("a corrupt checkpoint file is an error naming the file", async () => {
   tf.disposeVariables();
 });
 
+Deno.test("a truncated newest checkpoint is skipped with a warning naming it; the previous complete one loads", async () => {
+  await initBackend({ ...quiet, force: "cpu" });
+  const dir = tempDir();
+  for (const step of [1, 2]) {
+    await saveCheckpoint(dir, { model: constantModel(step), optimizer: tf.train.adam(0.1), step });
+  }
+  const weights = join(dir, "step-2", "weights.bin");
+  writeFileSync(weights, readFileSync(weights).subarray(0, 4 * 21267));
+  await assert.rejects(loadCheckpoint(join(dir, "step-2")), /step-2: .*should have .* values/);
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
+  try {
+    const loaded = await loadLatest(dir, tf.train.adam(0.1));
+    assert.equal(loaded?.step, 1);
+    assert.ok(loaded.model.getWeights().every((w) => w.dataSync().every((v) => v === 1)));
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], new RegExp(`${join(dir, "step-2")}: .*skipping this damaged checkpoint`));
+  writeFileSync(join(dir, "step-1", "weights.bin"), "");
+  console.warn = () => {};
+  try {
+    await assert.rejects(loadLatest(dir), /no checkpoint in .* loads: .*step-2: .*; .*step-1: /);
+  } finally {
+    console.warn = warn;
+  }
+  tf.disposeVariables();
+});
+
 Deno.test("killing a process in the middle of a save leaves the previous checkpoint loadable", async () => {
   await initBackend({ ...quiet, force: "cpu" });
   const dir = tempDir();
