@@ -16,7 +16,8 @@ const HELP = `deno task train --config configs/<name>.json [options]
   --threads N         wasm threads of each replica; default: the cores divided by --workers
   --runs DIR          folder of the runs; default runs
 Records: runs/<name>/train.jsonl (every step and validation), checkpoints in runs/<name>/checkpoints/,
-the final model (float16) in runs/<name>/model/. Ctrl-C saves a checkpoint and stops.`;
+the final model (float16) in runs/<name>/model/. Ctrl-C, SIGTERM, SIGHUP or the end of the wrapper that started
+it (npx, deno task) save a checkpoint and stop. A folder that holds a run is only continued, with --resume.`;
 
 const { values } = parseArgs({
   options: {
