@@ -139,7 +139,7 @@ function checkRunFolder(runDir: string, options: TrainOptions): void {
     if (!latestCheckpointPath(checkpoints)) throw new Error(`${checkpoints}: no checkpoint to resume from`);
     return;
   }
-  const held = readdirSync(runDir).filter((name) => name !== LOCK_FILE && name !== CONFIG_FILE);
+  const held = existsSync(runDir) ? readdirSync(runDir).filter((n) => n !== LOCK_FILE && n !== CONFIG_FILE) : [];
   if (held.length) {
     throw new Error(
       `${runDir} already holds a run (${held.sort().join(", ")}); nothing was written. Continue it with --resume, ` +
@@ -154,9 +154,10 @@ function checkRunFolder(runDir: string, options: TrainOptions): void {
  */
 export async function train(c: TrainConfig, options: TrainOptions): Promise<TrainOutcome> {
   const runDir = resolve(options.runsDir, c.name);
+  checkRunFolder(runDir, options); // before the lock, so that a refused folder is left untouched
   const lock = lockRun(runDir);
   try {
-    checkRunFolder(runDir, options);
+    checkRunFolder(runDir, options); // again: another training may have written there meanwhile
     return await trainLocked(c, options, runDir);
   } finally {
     lock.release();
