@@ -87,7 +87,8 @@ const queues = new Map<string, Promise<unknown>>();
 
 /**
  * Writes a checkpoint to `<dir>/step-<step>/` (replacing one of the same step), points `<dir>/latest` at it and
- * deletes all but the newest `keep` step folders and any temp folder a killed save left. Returns the folder.
+ * deletes all but the newest `keep` step folders up to it (see pruneSteps) and any temp folder a killed save left.
+ * Returns the folder.
  */
 export async function saveCheckpoint(dir: string, input: CheckpointInput, keep = 3): Promise<string> {
   if (!Number.isInteger(input.step) || input.step < 0) {
@@ -233,9 +234,14 @@ function removeTempFolders(dir: string): void {
   }
 }
 
+/**
+ * Keeps `current` and the `keep` - 1 newest earlier steps. Later steps are removed: they belong to the future a run
+ * resumed from an earlier checkpoint (one before a damaged newest) has discarded.
+ */
 function pruneSteps(dir: string, keep: number, current: number): void {
-  const old = stepFolders(dir).filter((s) => s !== current).slice(keep - 1);
-  for (const step of old) rmSync(join(dir, `step-${step}`), { recursive: true, force: true });
+  const steps = stepFolders(dir);
+  const removed = [...steps.filter((s) => s > current), ...steps.filter((s) => s < current).slice(keep - 1)];
+  for (const step of removed) rmSync(join(dir, `step-${step}`), { recursive: true, force: true });
 }
 
 function readJson(path: string): unknown {

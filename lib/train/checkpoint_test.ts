@@ -142,7 +142,7 @@ Deno.test("a checkpoint folder served over http loads with tf.loadLayersModel(ur
   tf.disposeVariables();
 });
 
-Deno.test("only the newest K checkpoints are kept and latest follows the last save", async () => {
+Deno.test("only the newest K checkpoints up to the last save are kept and latest follows it", async () => {
   await initBackend({ ...quiet, force: "cpu" });
   const dir = tempDir();
   const model = tinyModel();
@@ -153,6 +153,9 @@ Deno.test("only the newest K checkpoints are kept and latest follows the last sa
   await Promise.all([5, 5, 6].map((step) => saveCheckpoint(dir, { model, optimizer, step }, 2)));
   assert.deepEqual(readdirSync(dir).sort(), ["latest", "step-5", "step-6"]);
   assert.equal((await loadLatest(dir))?.step, 6);
+  // A run resumed from an earlier checkpoint discards the later ones at its first save.
+  await saveCheckpoint(dir, { model, optimizer, step: 4 }, 2);
+  assert.deepEqual(readdirSync(dir).sort(), ["latest", "step-4"]);
   await assert.rejects(saveCheckpoint(dir, { model, optimizer, step: -1 }), /checkpoint.ts: step -1/);
   tf.disposeVariables();
 });
