@@ -1,7 +1,7 @@
 // Training end to end on tiny inputs: overfitting one batch, bit-exact resume, and the record/exports a run leaves.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { initBackend } from "../lib/backend.ts";
@@ -111,6 +111,7 @@ Deno.test("a run folder holding only records is refused without --resume and lef
   await assert.rejects(train(tinyConfig("kept"), { ...quiet, resume: true }), /checkpoints: no checkpoint to resume/);
   assert.equal(readFileSync(join(run, "train.jsonl"), "utf8"), record);
   assert.deepEqual(readdirSync(run), ["train.jsonl"]);
+  rmSync(runs, { recursive: true });
 });
 
 Deno.test("a run folder is locked while a training writes to it; a lock whose process ended is taken over", async () => {
@@ -143,4 +144,5 @@ Deno.test("a run folder is locked while a training writes to it; a lock whose pr
     new RegExp(`train\\.lock: taking over the lock of pid ${other.pid}, which has ended`),
   );
   assert.ok(!existsSync(join(run, "train.lock")), "the lock is released at the end");
+  rmSync(runs, { recursive: true });
 });
