@@ -34,16 +34,21 @@ async function tinyRun(dir: string): Promise<string> {
   return run;
 }
 
-Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → record with every section, scores in [0, 1]", async () => {
+Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → a record named so, with every section, scores in [0, 1]; the run's full record is left alone", async () => {
   const dir = mkdtempSync(join(tmpdir(), "eval-cli-"));
   try {
     const run = await tinyRun(dir);
+    const full = '{"frames": 60}\n';
+    writeFileSync(join(run, "eval-acdc_val.json"), full);
     const { code, stdout, stderr } = await runEval(["--checkpoint", run, "--frames", "2", "--scale", "0.25"]);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /\| class \| IoU \| iIoU \|/);
     assert.match(stdout, /\| class \| PQ \| SQ \| RQ \| TP \| FP \| FN \|/);
     assert.match(stdout, /\| class \| AP \| AP50 \|/);
-    const record = JSON.parse(readFileSync(join(run, "eval-acdc_val.json"), "utf8"));
+    assert.equal(readFileSync(join(run, "eval-acdc_val.json"), "utf8"), full);
+    const out = join(run, "eval-acdc_val-frames2-scale0.25.json");
+    assert.match(stdout, new RegExp(`record written to ${out}`));
+    const record = JSON.parse(readFileSync(out, "utf8"));
     assert.deepEqual(Object.keys(record).sort(), [
       "attribution",
       "createdAt",
@@ -85,7 +90,7 @@ Deno.test("eval CLI, model mode on a panoptic JSON: PQ against its segments, no 
     const run = await tinyRun(dir);
     const { code, stderr } = await runEval(["--checkpoint", run, "--data", FIXTURE_JSON, "--scale", "0.25"]);
     assert.equal(code, 0, stderr);
-    const record = JSON.parse(readFileSync(join(run, "eval-cityscapes_panoptic_dummy_trainId.json"), "utf8"));
+    const record = JSON.parse(readFileSync(join(run, "eval-cityscapes_panoptic_dummy_trainId-scale0.25.json"), "utf8"));
     assert.deepEqual([record.frames, record.instanceFrames, record.schemes, record.attribution], [1, 1, null, null]);
     assert.equal(record.source.split, "cityscapes_panoptic_dummy_trainId");
     assert.ok(inUnit(record.semantic.miou) && inUnit(record.panoptic.all.pq) && inUnit(record.instance.ap));

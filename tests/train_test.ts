@@ -1,7 +1,7 @@
 // Training end to end on tiny inputs: overfitting one batch, bit-exact resume, and the record/exports a run leaves.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { initBackend } from "../lib/backend.ts";
@@ -72,7 +72,7 @@ Deno.test("2 steps straight equal 1 step + stop + resume + 1 step, bit for bit; 
   assert.deepEqual([stopped.stoppedBy, stopped.step], ["time", 1]);
   await assert.rejects(
     train(tinyConfig("resumed"), { ...quiet, resume: false, maxMinutes: null }),
-    /already has checkpoints: pass --resume/,
+    /already holds a run \(checkpoints, train\.jsonl\); nothing was written\. Continue it with --resume/,
   );
   const resumed = await train(tinyConfig("resumed"), { ...quiet, resume: true, maxMinutes: null });
   assert.deepEqual([resumed.stoppedBy, resumed.step], ["steps", 2]);
@@ -92,4 +92,57 @@ Deno.test("2 steps straight equal 1 step + stop + resume + 1 step, bit for bit; 
     "the resumed run's training time goes on from the checkpoint",
   );
   assert.ok(existsSync(join(runs, "resumed", EXPORT_DIR, "model.json")));
+});
+
+Deno.test("a run folder holding only records is refused without --resume and left byte for byte as it was", async () => {
+  const runs = mkdtempSync(join(tmpdir(), "runs-"));
+  const run = join(runs, "kept");
+  mkdirSync(run);
+  const record = '{"type":"step","step":1,"total":3}\n'.repeat(500);
+  writeFileSync(join(run, "train.jsonl"), record);
+  const quiet = { runsDir: runs, workers: 1, report: () => {}, maxMinutes: null };
+  await assert.rejects(
+    train(tinyConfig("kept"), { ...quiet, resume: false }),
+    new RegExp(
+      `${run} already holds a run \\(train\\.jsonl\\); nothing was written\\. Continue it with --resume, or ` +
+        `give the config another "name", or train into another folder of runs with --runs DIR`,
+    ),
+  );
+  await assert.rejects(train(tinyConfig("kept"), { ...quiet, resume: true }), /checkpoints: no checkpoint to resume/);
+  assert.equal(readFileSync(join(run, "train.jsonl"), "utf8"), record);
+  assert.deepEqual(readdirSync(run), ["train.jsonl"]);
+  rmSync(runs, { recursive: true });
+});
+
+Deno.test("a run folder is locked while a training writes to it; a lock whose process ended is taken over", async () => {
+  const runs = mkdtempSync(join(tmpdir(), "runs-"));
+  const run = join(runs, "locked");
+  mkdirSync(run);
+  const other = new Deno.Command("sleep", { args: ["60"] }).spawn();
+  writeFileSync(join(run, "train.lock"), `${other.pid}\n`);
+  const quiet = { runsDir: runs, workers: 1, report: () => {}, maxMinutes: null, resume: false };
+  try {
+    await assert.rejects(
+      train(tinyConfig("locked"), quiet),
+      new RegExp(`${run} is in use: the training with pid ${other.pid} writes to it`),
+    );
+    assert.deepEqual(readdirSync(run), ["train.lock"]);
+  } finally {
+    other.kill("SIGKILL");
+    await other.status;
+  }
+  const warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (message: string) => warnings.push(message);
+  try {
+    assert.equal((await train(tinyConfig("locked"), quiet)).stoppedBy, "steps");
+  } finally {
+    console.warn = warn;
+  }
+  assert.match(
+    warnings.join("\n"),
+    new RegExp(`train\\.lock: taking over the lock of pid ${other.pid}, which has ended`),
+  );
+  assert.ok(!existsSync(join(run, "train.lock")), "the lock is released at the end");
+  rmSync(runs, { recursive: true });
 });

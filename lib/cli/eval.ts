@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { initBackend } from "../backend.ts";
 import { evaluateFiles } from "../eval/file_eval.ts";
-import { evaluateCheckpoint } from "../eval/model_eval.ts";
+import { DEFAULT_EVAL, evaluateCheckpoint } from "../eval/model_eval.ts";
 import { type EvalRecord, recordTables, writeEvalRecord } from "../eval/record.ts";
 import { DEFAULT_RUN_DIR } from "../train/config.ts";
 
@@ -22,7 +22,9 @@ Model mode (a trained model on a KITTI split or on Cityscapes-format panoptic gr
   --images DIR        panoptic JSON: folder searched for its images; default <JSON's folder>/../leftImg8bit
   --frames N          first N frames (0 = all); default 0
   --scale S           resize factor before the network; default 1
-  --out FILE          default <run folder>/eval-<split, or the JSON's name>.json
+  --out FILE          default <run folder>/eval-<split, or the JSON's name>.json for the whole split at full size
+                      on the default data (the record the report reads); any other evaluation's name adds what
+                      differs, e.g. eval-acdc_val-frames10-scale0.5.json, -semantic, -data-<folder>
 File mode (any method's outputs, no model):
   --gt PATH           Cityscapes gtFine folder (*_labelIds.png, *_instanceIds.png), KITTI folder (semantic_rgb/ or
                       semantic/) or COCO-panoptic JSON (PNGs in the folder named like it, else beside it)
@@ -37,7 +39,7 @@ File mode (any method's outputs, no model):
 const { values } = parseArgs({
   options: {
     checkpoint: { type: "string" },
-    data: { type: "string", default: "data/kitti" },
+    data: { type: "string", default: DEFAULT_EVAL.data },
     split: { type: "string" },
     instances: { type: "string" },
     images: { type: "string" },
@@ -89,8 +91,8 @@ async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
   const { record, defaultOut } = await evaluateCheckpoint({
     checkpoint: values.checkpoint ?? DEFAULT_RUN_DIR,
     data: values.data,
-    split: values.split ?? "acdc_val",
-    instances: values.instances === "none" ? null : values.instances ?? "data/kitti-instances",
+    split: values.split ?? DEFAULT_EVAL.split,
+    instances: values.instances === "none" ? null : values.instances ?? DEFAULT_EVAL.instances,
     images: values.images,
     frames,
     scale,

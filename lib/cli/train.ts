@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { initBackend } from "../backend.ts";
 import { defaultWasmThreads } from "../wasm_threads.ts";
-import { DEFAULT_RUN_NAME, loadConfig } from "../train/config.ts";
+import { DEFAULT_RUN_NAME, loadConfig, type TrainConfig } from "../train/config.ts";
 import { train, type TrainEvent } from "../train/trainer.ts";
 
 const HELP = `deno task train --config configs/<name>.json [options]
@@ -16,7 +16,8 @@ const HELP = `deno task train --config configs/<name>.json [options]
   --threads N         wasm threads of each replica; default: the cores divided by --workers
   --runs DIR          folder of the runs; default runs
 Records: runs/<name>/train.jsonl (every step and validation), checkpoints in runs/<name>/checkpoints/,
-the final model (float16) in runs/<name>/model/. Ctrl-C saves a checkpoint and stops.`;
+the final model (float16) in runs/<name>/model/. Ctrl-C, SIGTERM, SIGHUP or the end of the wrapper that started
+it (npx, deno task) save a checkpoint and stop. A folder that holds a run is only continued, with --resume.`;
 
 const { values } = parseArgs({
   options: {
@@ -44,7 +45,17 @@ function positiveNumber(flag: string, text: string | undefined): number | null {
   return n;
 }
 
-const config = loadConfig(values.config);
+function fail(message: string): never {
+  console.error(`train failed: ${message}`);
+  Deno.exit(1);
+}
+
+let config: TrainConfig;
+try {
+  config = loadConfig(values.config);
+} catch (e) {
+  fail(e instanceof Error ? e.message : String(e));
+}
 const workers = positiveNumber("workers", values.workers)!;
 const threads = positiveNumber("threads", values.threads) ?? Math.max(1, Math.floor(defaultWasmThreads() / workers));
 // With several replicas this thread only validates, between steps: it keeps every core.
@@ -86,6 +97,19 @@ const report = (e: TrainEvent) => {
   }
 };
 
+/** The command that continues this run: --resume and every flag given that shapes it (all but --max-minutes). */
+function resumeCommand(): string {
+  const quote = (v: string) => /^[\w./:@%+=,-]+$/.test(v) ? v : `'${v.replaceAll("'", `'\\''`)}'`;
+  const flags: [string, string | undefined, string | undefined][] = [
+    ["config", values.config, undefined],
+    ["runs", values.runs, "runs"],
+    ["workers", values.workers, "1"],
+    ["threads", values.threads, undefined],
+  ];
+  const given = flags.filter(([, value, fallback]) => value !== undefined && value !== fallback);
+  return ["deno task train", ...given.map(([flag, value]) => `--${flag} ${quote(value!)}`), "--resume"].join(" ");
+}
+
 try {
   const outcome = await train(config, {
     runsDir: values.runs,
@@ -99,9 +123,8 @@ try {
   const why =
     { steps: "finished", time: "stopped at the time limit", signal: "stopped by a signal" }[outcome.stoppedBy];
   console.log(`${why} at step ${outcome.step}; records in ${outcome.runDir}`);
-  if (outcome.stoppedBy !== "steps") console.log(`continue with: deno task train --config ${values.config} --resume`);
+  if (outcome.stoppedBy !== "steps") console.log(`continue with: ${resumeCommand()}`);
 } catch (e) {
   bar.stop();
-  console.error(`train failed: ${e instanceof Error ? e.message : e}`);
-  Deno.exit(1);
+  fail(e instanceof Error ? e.message : String(e));
 }

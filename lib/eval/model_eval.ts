@@ -1,6 +1,6 @@
 // Evaluates a trained model (run, model or checkpoint folder) on a KITTI split or a Cityscapes-format panoptic JSON and
 // builds the evaluation record: semantic (19 classes; ACDC-30 and ika-12 on KITTI), panoptic and instance scores,
-// per-frame scores and times.
+// per-frame scores and times. Its default name says how the evaluation differs from the full, default one.
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { IS_THING_TRAIN_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
@@ -46,9 +46,31 @@ export const TRAIN_CATEGORIES = Array.from(
   (_, id) => ({ id, name: TRAIN_CLASS_NAMES[id], isThing: IS_THING_TRAIN_ID[id] === 1 }),
 );
 
-/** Where a record goes by default: `<run folder>/eval-<split>.json` (the model folder when it has no run). */
-export function defaultRecordPath(runDir: string | null, modelDir: string, split: string): string {
-  return join(runDir ?? modelDir, `eval-${split}.json`);
+/** The evaluation the report reads from a run (`eval-acdc_val.json`): the whole split, full size, default data. */
+export const DEFAULT_EVAL = { data: "data/kitti", split: "acdc_val", instances: "data/kitti-instances" } as const;
+
+/**
+ * The record's name: the split (or the JSON's name) for a full evaluation on the default data, followed by whatever
+ * differs from it — `acdc_val-frames10-scale0.5`, `acdc_val-semantic`, `acdc_val-data-<folder>` — so that a partial
+ * evaluation never replaces a run's full record.
+ */
+export function recordName(options: ModelEvalOptions, sourceName: string): string {
+  const parts = [sourceName];
+  if (!isPanopticJson(options.data)) {
+    if (resolve(options.data) !== resolve(DEFAULT_EVAL.data)) parts.push(`data-${basename(options.data)}`);
+    if (options.instances === null) parts.push("semantic");
+    else if (resolve(options.instances) !== resolve(DEFAULT_EVAL.instances)) {
+      parts.push(`instances-${basename(options.instances)}`);
+    }
+  }
+  if (options.frames > 0) parts.push(`frames${options.frames}`);
+  if (options.scale !== 1) parts.push(`scale${options.scale}`);
+  return parts.join("-");
+}
+
+/** Where a record goes by default: `<run folder>/eval-<name>.json` (the model folder when it has no run). */
+export function defaultRecordPath(runDir: string | null, modelDir: string, name: string): string {
+  return join(runDir ?? modelDir, `eval-${name}.json`);
 }
 
 /** Whether `data` names a panoptic JSON rather than a KITTI folder. */
@@ -85,7 +107,7 @@ export async function evaluateCheckpoint(
   if (!(options.scale > 0)) throw new Error(`scale must be positive, got ${options.scale}`);
   const { source, name } = evalSource(options);
   const loaded = await loadPanopticModel(options.checkpoint);
-  const defaultOut = defaultRecordPath(loaded.runDir, loaded.modelDir, name);
+  const defaultOut = defaultRecordPath(loaded.runDir, loaded.modelDir, recordName(options, name));
   options.onLoaded?.({ modelDir: loaded.modelDir, step: loaded.step, defaultOut });
   try {
     const ev = await evaluateModel(loaded.model, {

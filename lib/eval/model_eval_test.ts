@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeTinyInstances, writeTinyKitti } from "../data/testing/tiny_kitti.ts";
-import { defaultRecordPath, evaluateCheckpoint, TRAIN_CATEGORIES } from "./model_eval.ts";
+import { DEFAULT_EVAL, defaultRecordPath, evaluateCheckpoint, recordName, TRAIN_CATEGORIES } from "./model_eval.ts";
 import { KITTI } from "./testing/round_trip.ts";
 
 const options = { checkpoint: "runs/none", data: KITTI, split: "acdc_val", instances: null, frames: 1, scale: 1 };
@@ -15,6 +15,18 @@ Deno.test("model eval: the record goes beside the run, else into the model folde
   );
   assert.equal(defaultRecordPath(null, "/m", "acdc_train"), join("/m", "eval-acdc_train.json"));
   assert.deepEqual(TRAIN_CATEGORIES.filter((c) => c.isThing).map((c) => c.id), [11, 12, 13, 14, 15, 16, 17, 18]);
+});
+
+Deno.test("model eval: only the full evaluation on the default data gets the plain name; others say how they differ", () => {
+  const full = { ...options, ...DEFAULT_EVAL, frames: 0, scale: 1 };
+  assert.equal(recordName(full, "acdc_val"), "acdc_val");
+  assert.equal(recordName({ ...full, frames: 2, scale: 0.5 }, "acdc_val"), "acdc_val-frames2-scale0.5");
+  assert.equal(recordName({ ...full, instances: null }, "acdc_val"), "acdc_val-semantic");
+  assert.equal(recordName({ ...full, instances: "/x/pseudo" }, "acdc_val"), "acdc_val-instances-pseudo");
+  assert.equal(recordName({ ...full, data: "/other/kitti2" }, "acdc_val"), "acdc_val-data-kitti2");
+  const json = { ...full, data: "/d/gtFine/cityscapes_panoptic_val.json", instances: null };
+  assert.equal(recordName(json, "cityscapes_panoptic_val"), "cityscapes_panoptic_val");
+  assert.equal(recordName({ ...json, scale: 0.25 }, "cityscapes_panoptic_val"), "cityscapes_panoptic_val-scale0.25");
 });
 
 Deno.test("model eval: missing data, instance folder or checkpoint are named in the error", async () => {

@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 
 const MODEL_JSON = "model.json";
@@ -87,7 +87,8 @@ const queues = new Map<string, Promise<unknown>>();
 
 /**
  * Writes a checkpoint to `<dir>/step-<step>/` (replacing one of the same step), points `<dir>/latest` at it and
- * deletes all but the newest `keep` step folders and any temp folder a killed save left. Returns the folder.
+ * deletes all but the newest `keep` step folders up to it (see pruneSteps) and any temp folder a killed save left.
+ * Returns the folder.
  */
 export async function saveCheckpoint(dir: string, input: CheckpointInput, keep = 3): Promise<string> {
   if (!Number.isInteger(input.step) || input.step < 0) {
@@ -160,12 +161,22 @@ async function restoreOptimizer(path: string, optimizer: tf.Optimizer): Promise<
   tf.dispose(Object.values(tensors));
 }
 
-/** Loads the checkpoint in `path`; with `optimizer`, also restores its state into that (fresh) optimizer. */
+/**
+ * Loads the checkpoint in `path`; with `optimizer`, also restores its state into that (fresh) optimizer. Errors name
+ * the checkpoint (tfjs's own, such as a truncated weights file's, name no file).
+ */
 export async function loadCheckpoint(path: string, optimizer?: tf.Optimizer): Promise<LoadedCheckpoint> {
   const state = readJson(join(path, STATE_JSON)) as { step?: unknown; config: unknown; rng: unknown };
   if (!Number.isInteger(state.step)) throw new Error(`checkpoint.ts: ${join(path, STATE_JSON)} has no integer step`);
-  const model = await tfl.loadLayersModel(layersModelFiles(path));
-  if (optimizer) await restoreOptimizer(path, optimizer);
+  let model: tfl.LayersModel | null = null;
+  try {
+    model = await tfl.loadLayersModel(layersModelFiles(path));
+    if (optimizer) await restoreOptimizer(path, optimizer);
+  } catch (e) {
+    model?.dispose();
+    const message = e instanceof Error ? e.message : String(e);
+    throw new Error(message.includes(path) ? message : `checkpoint.ts: ${path}: ${message}`);
+  }
   return { path, step: state.step as number, config: state.config, rng: state.rng, model };
 }
 
@@ -185,10 +196,28 @@ export function latestCheckpointPath(dir: string): string | null {
   return steps.length ? join(dir, `step-${steps[0]}`) : null;
 }
 
-/** Loads the newest checkpoint in `dir` (see latestCheckpointPath), or returns null when there is none. */
+/**
+ * Loads the newest checkpoint in `dir` (see latestCheckpointPath) or, when that one is damaged (a truncated file, a
+ * copy cut short), the newest older one that loads, warning on stderr about each one skipped. Null when `dir` has no
+ * checkpoint; an error naming each checkpoint's problem when none loads. A skipped attempt may have set part of
+ * `optimizer`'s state: the successful load replaces all of it.
+ */
 export async function loadLatest(dir: string, optimizer?: tf.Optimizer): Promise<LoadedCheckpoint | null> {
-  const path = latestCheckpointPath(dir);
-  return path ? await loadCheckpoint(path, optimizer) : null;
+  const newest = latestCheckpointPath(dir);
+  if (!newest) return null;
+  const newestStep = Number(STEP_DIR.exec(basename(newest))![1]);
+  const older = stepFolders(dir).filter((s) => s < newestStep).map((s) => join(dir, `step-${s}`));
+  const problems: string[] = [];
+  for (const path of [newest, ...older]) {
+    try {
+      return await loadCheckpoint(path, optimizer);
+    } catch (e) {
+      const problem = e instanceof Error ? e.message : String(e);
+      problems.push(problem);
+      console.warn(`${problem}: skipping this damaged checkpoint`);
+    }
+  }
+  throw new Error(`checkpoint.ts: no checkpoint in ${dir} loads: ${problems.join("; ")}`);
 }
 
 /** Step numbers of the step-<N> folders in `dir`, newest first. */
@@ -205,9 +234,14 @@ function removeTempFolders(dir: string): void {
   }
 }
 
+/**
+ * Keeps `current` and the `keep` - 1 newest earlier steps. Later steps are removed: they belong to the future a run
+ * resumed from an earlier checkpoint (one before a damaged newest) has discarded.
+ */
 function pruneSteps(dir: string, keep: number, current: number): void {
-  const old = stepFolders(dir).filter((s) => s !== current).slice(keep - 1);
-  for (const step of old) rmSync(join(dir, `step-${step}`), { recursive: true, force: true });
+  const steps = stepFolders(dir);
+  const removed = [...steps.filter((s) => s > current), ...steps.filter((s) => s < current).slice(keep - 1)];
+  for (const step of removed) rmSync(join(dir, `step-${step}`), { recursive: true, force: true });
 }
 
 function readJson(path: string): unknown {

@@ -142,7 +142,7 @@ Deno.test("a checkpoint folder served over http loads with tf.loadLayersModel(ur
   tf.disposeVariables();
 });
 
-Deno.test("only the newest K checkpoints are kept and latest follows the last save", async () => {
+Deno.test("only the newest K checkpoints up to the last save are kept and latest follows it", async () => {
   await initBackend({ ...quiet, force: "cpu" });
   const dir = tempDir();
   const model = tinyModel();
@@ -153,6 +153,9 @@ Deno.test("only the newest K checkpoints are kept and latest follows the last sa
   await Promise.all([5, 5, 6].map((step) => saveCheckpoint(dir, { model, optimizer, step }, 2)));
   assert.deepEqual(readdirSync(dir).sort(), ["latest", "step-5", "step-6"]);
   assert.equal((await loadLatest(dir))?.step, 6);
+  // A run resumed from an earlier checkpoint discards the later ones at its first save.
+  await saveCheckpoint(dir, { model, optimizer, step: 4 }, 2);
+  assert.deepEqual(readdirSync(dir).sort(), ["latest", "step-4"]);
   await assert.rejects(saveCheckpoint(dir, { model, optimizer, step: -1 }), /checkpoint.ts: step -1/);
   tf.disposeVariables();
 });
@@ -190,6 +193,37 @@ Deno.test("a corrupt checkpoint file is an error naming the file", async () => {
   await assert.rejects(loadCheckpoint(join(dir, "nope")), /cannot read .*nope\/state.json/);
   writeFileSync(join(dir, "step-1", "state.json"), '{"step": 1}');
   await assert.rejects(loadLatest(dir, tf.train.sgd(0.1)), /optimizer.json holds Adam state, not SGD/);
+  tf.disposeVariables();
+});
+
+Deno.test("a truncated newest checkpoint is skipped with a warning naming it; the previous complete one loads", async () => {
+  await initBackend({ ...quiet, force: "cpu" });
+  const dir = tempDir();
+  for (const step of [1, 2]) {
+    await saveCheckpoint(dir, { model: constantModel(step), optimizer: tf.train.adam(0.1), step });
+  }
+  const weights = join(dir, "step-2", "weights.bin");
+  writeFileSync(weights, readFileSync(weights).subarray(0, 4 * 21267));
+  await assert.rejects(loadCheckpoint(join(dir, "step-2")), /step-2: .*should have .* values/);
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
+  try {
+    const loaded = await loadLatest(dir, tf.train.adam(0.1));
+    assert.equal(loaded?.step, 1);
+    assert.ok(loaded.model.getWeights().every((w) => w.dataSync().every((v) => v === 1)));
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], new RegExp(`${join(dir, "step-2")}: .*skipping this damaged checkpoint`));
+  writeFileSync(join(dir, "step-1", "weights.bin"), "");
+  console.warn = () => {};
+  try {
+    await assert.rejects(loadLatest(dir), /no checkpoint in .* loads: .*step-2: .*; .*step-1: /);
+  } finally {
+    console.warn = warn;
+  }
   tf.disposeVariables();
 });
 

@@ -1,8 +1,9 @@
 // Training configurations: JSON files in configs/, each a partial override of DEFAULT_TRAIN_CONFIG. Unknown keys
-// and wrong types are errors naming the file and the key, so a typo never trains silently with a default.
+// (in `model` and `loss` too), wrong types and values out of range are errors naming the file and the key, checked
+// before any work, so a typo never trains silently with a default.
 import { readFileSync } from "node:fs";
-import type { LossOptions } from "./losses.ts";
-import type { PanopticDeepLabConfig } from "../model/panoptic_deeplab.ts";
+import { DEFAULT_LOSS_OPTIONS, type LossOptions } from "./losses.ts";
+import { DEFAULT_MODEL_CONFIG, type PanopticDeepLabConfig } from "../model/panoptic_deeplab.ts";
 
 export interface AugmentConfig {
   minScale: number;
@@ -91,48 +92,84 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Merges `override` into `base`, checking keys and types against `base` (null in base accepts any object/null). */
+/** Sections a config holds only partly (their defaults live with the model and the loss): keys checked against these. */
+const PARTIAL_SECTIONS: Record<string, Record<string, unknown>> = {
+  model: { ...DEFAULT_MODEL_CONFIG },
+  loss: { ...DEFAULT_LOSS_OPTIONS },
+};
+
+/** Keys whose value may be null (see TrainConfig). */
+const NULLABLE = new Set(["augment", "data.instanceDir"]);
+
+/** Merges `override` into `base`, checking keys and types against `base`. */
 function merge(base: unknown, override: Json, path: string, file: string): unknown {
   if (override === undefined) return base;
   const fail = (what: string) => {
     throw new Error(`${file}: ${path || "config"} ${what}`);
   };
-  if (base === null || typeof base !== "object" || Array.isArray(base)) {
+  if (override === null) {
+    if (NULLABLE.has(path)) return null;
+    fail("must not be null");
+  }
+  if (typeof base !== "object" || Array.isArray(base)) {
     if (Array.isArray(base)) {
       if (!Array.isArray(override) || override.length !== base.length) fail(`must be an array of ${base.length}`);
       return override;
     }
-    if (base !== null && override !== null && typeof override !== typeof base) fail(`must be a ${typeof base}`);
+    if (typeof override !== typeof base) fail(`must be a ${typeof base}`);
     return override;
-  }
-  if (override === null) {
-    if (path === "augment") return null;
-    fail("must not be null");
   }
   if (typeof override !== "object" || Array.isArray(override)) fail("must be an object");
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  const open = path === "loss" || path === "model";
+  const schema = PARTIAL_SECTIONS[path] ?? out;
   for (const [key, value] of Object.entries(override as Record<string, Json>)) {
-    const sub = path ? `${path}.${key}` : key;
-    if (!(key in out) && !open) fail(`has an unknown key "${key}"`);
-    out[key] = key in out ? merge(out[key], value, sub, file) : value;
+    if (!(key in schema)) fail(`has an unknown key "${key}"`);
+    out[key] = merge(key in out ? out[key] : schema[key], value, path ? `${path}.${key}` : key, file);
   }
   return out;
 }
 
-/** Checks values that types cannot express. */
+const isCount = (v: number, min: number) => Number.isInteger(v) && v >= min;
+
+/** Checks values that types cannot express; each problem names its key. */
 export function validateConfig(c: TrainConfig, file: string): TrainConfig {
   const problems: string[] = [];
+  const check = (ok: boolean, key: string, rule: string) => {
+    if (!ok) problems.push(`${key} must be ${rule}`);
+  };
   if (c.crop.some((v) => v <= 0 || v % 16 !== 0)) problems.push(`crop ${c.crop.join("x")} must be multiples of 16`);
-  for (const key of ["batchSize", "microBatch", "steps"] as const) {
-    if (!Number.isInteger(c[key]) || c[key] < 1) problems.push(`${key} must be a positive integer`);
+  for (const key of ["batchSize", "microBatch", "steps"] as const) check(isCount(c[key], 1), key, "a positive integer");
+  check(c.learningRate > 0, "learningRate", "> 0");
+  check(isCount(c.warmupSteps, 0) && c.warmupSteps < c.steps, "warmupSteps", "an integer in [0, steps)");
+  check(c.weightDecay >= 0, "weightDecay", "≥ 0");
+  check(c.clipNorm >= 0, "clipNorm", "≥ 0 (0 = off)");
+  check(/^[\w.-]+$/.test(c.name), "name", `letters, digits, _ . - only, not "${c.name}"`);
+  if (c.augment) {
+    check(c.augment.minScale > 0 && c.augment.minScale <= c.augment.maxScale, "augment", "0 < minScale <= maxScale");
+    check(c.augment.scaleStep >= 0, "augment.scaleStep", "≥ 0");
   }
-  if (!(c.learningRate > 0)) problems.push("learningRate must be > 0");
-  if (c.warmupSteps < 0 || c.warmupSteps >= c.steps) problems.push("warmupSteps must be in [0, steps)");
-  if (!/^[\w.-]+$/.test(c.name)) problems.push(`name "${c.name}" may only hold letters, digits, _ . -`);
-  if (c.augment && !(c.augment.minScale > 0 && c.augment.minScale <= c.augment.maxScale)) {
-    problems.push("augment scales must satisfy 0 < minScale <= maxScale");
+  const loss = { ...DEFAULT_LOSS_OPTIONS, ...c.loss };
+  for (const key of ["semanticWeight", "centerWeight", "offsetWeight"] as const) {
+    check(loss[key] >= 0, `loss.${key}`, "≥ 0");
   }
+  check(loss.topKPercent > 0 && loss.topKPercent <= 1, "loss.topKPercent", "in (0, 1]");
+  check(Number.isInteger(loss.ignoreLabel), "loss.ignoreLabel", "an integer");
+  const model = { ...DEFAULT_MODEL_CONFIG, ...c.model };
+  for (const key of ["numClasses", "decoderChannels", "instanceChannels"] as const) {
+    check(isCount(model[key], 1), `model.${key}`, "a positive integer");
+  }
+  for (const key of ["semanticLowLevel", "instanceLowLevel", "asppRates"] as const) {
+    check(model[key].every((v) => isCount(v, 1)), `model.${key}`, "positive integers");
+  }
+  check(Number.isInteger(model.seed), "model.seed", "an integer");
+  check(["he", "glorot"].includes(model.decoderInit), "model.decoderInit", `"he" or "glorot"`);
+  check(isCount(c.validation.everySteps, 0), "validation.everySteps", "an integer ≥ 0 (0 = only at the end)");
+  check(isCount(c.validation.frames, 0), "validation.frames", "an integer ≥ 0 (0 = all)");
+  check(c.validation.scale > 0, "validation.scale", "> 0");
+  check(c.checkpoint.everyMinutes > 0, "checkpoint.everyMinutes", "> 0");
+  check(isCount(c.checkpoint.keep, 1), "checkpoint.keep", "an integer ≥ 1");
+  check(Number.isInteger(c.seed), "seed", "an integer");
+  check(isCount(c.pipelineWorkers, 0), "pipelineWorkers", "an integer ≥ 0");
   if (problems.length) throw new Error(`${file}: ${problems.join("; ")}`);
   return c;
 }

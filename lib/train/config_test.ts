@@ -31,6 +31,43 @@ Deno.test("unknown keys, wrong types and bad values are errors naming the file a
   assert.throws(() => loadConfig(file("{ not json")), /cannot read the config/);
 });
 
+Deno.test("typos under model and loss are unknown keys; values out of range are errors naming the file and key", () => {
+  const cases: [unknown, RegExp][] = [
+    [{ loss: { centreWeight: 0 } }, /loss has an unknown key "centreWeight"/],
+    [{ model: { decoderInt: "he" } }, /model has an unknown key "decoderInt"/],
+    [{ model: { pretrianed: false } }, /model has an unknown key "pretrianed"/],
+    [{ model: { pretrained: "no" } }, /model\.pretrained must be a boolean/],
+    [{ model: { decoderInit: "xavier" } }, /model\.decoderInit must be "he" or "glorot"/],
+    [{ model: { asppRates: [3, 0] } }, /model\.asppRates must be positive integers/],
+    [{ loss: { centerWeight: -1 } }, /loss\.centerWeight must be ≥ 0/],
+    [{ loss: { topKPercent: 0 } }, /loss\.topKPercent must be in \(0, 1\]/],
+    [{ loss: { offsetWeight: null } }, /loss\.offsetWeight must not be null/],
+    [{ learningRate: 0 }, /learningRate must be > 0/],
+    [{ validation: { scale: 0 } }, /validation\.scale must be > 0/],
+    [{ validation: { frames: 1.5 } }, /validation\.frames must be an integer ≥ 0/],
+    [{ checkpoint: { keep: 0 } }, /checkpoint\.keep must be an integer ≥ 1/],
+    [{ checkpoint: { everyMinutes: 0 } }, /checkpoint\.everyMinutes must be > 0/],
+    [{ weightDecay: -0.1 }, /weightDecay must be ≥ 0/],
+    [{ pipelineWorkers: -1 }, /pipelineWorkers must be an integer ≥ 0/],
+    [{ steps: null }, /steps must not be null/],
+  ];
+  for (const [content, message] of cases) {
+    const path = file(content);
+    assert.throws(() => loadConfig(path), (e: Error) => e.message.startsWith(`${path}: `) && message.test(e.message));
+  }
+  const ok = loadConfig(
+    file({ model: { decoderInit: "glorot" }, loss: { centerWeight: 0 }, data: { instanceDir: null } }),
+  );
+  assert.deepEqual([ok.model, ok.loss, ok.data.instanceDir], [
+    { ...DEFAULT_TRAIN_CONFIG.model, decoderInit: "glorot" },
+    {
+      ...DEFAULT_TRAIN_CONFIG.loss,
+      centerWeight: 0,
+    },
+    null,
+  ]);
+});
+
 Deno.test("every committed config in configs/ loads", () => {
   const dir = new URL("../../configs/", import.meta.url).pathname;
   const names = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".json")).map((e) => e.name);

@@ -1,9 +1,11 @@
 // The training loop: seeded input pipeline → (data-parallel) Adam steps with a poly learning rate and warm-up →
 // a JSONL record of every step and validation in runs/<name>/train.jsonl, periodic atomic checkpoints (also on
-// SIGINT/SIGTERM and at a time limit), resume that continues bit for bit, and a float16 export of the final model.
+// SIGINT/SIGTERM/SIGHUP, when a wrapper such as npx ends, and at a time limit), resume that continues bit for bit, and
+// a float16 export of the final model.
+// The run folder is locked while a training writes to it, and an existing run is only ever continued (--resume).
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { batches } from "../data/pipeline.ts";
 import { kittiSplitSource } from "../data/sources.ts";
@@ -16,6 +18,7 @@ import { createTrainer } from "./data_parallel.ts";
 import { exportFloat16 } from "./float16_export.ts";
 import { panopticTaskSpec, toArrayBatch } from "./panoptic_task.ts";
 import { learningRate } from "./schedule.ts";
+import { LOCK_FILE, lockRun } from "./run_lock.ts";
 import { onShutdownSignal } from "./signals.ts";
 import type { Trainer } from "./train_task.ts";
 import { evaluateModel, type ValidationSummary } from "./validation.ts";
@@ -23,7 +26,7 @@ import { evaluateModel, type ValidationSummary } from "./validation.ts";
 export interface TrainOptions {
   /** Folder holding one folder per run (default "runs"). */
   runsDir: string;
-  /** Continue from the run's newest checkpoint (an existing run without --resume is an error). */
+  /** Continue from the run's newest checkpoint (a folder that holds a run is refused without it). */
   resume: boolean;
   /** Stop (with a checkpoint) after this many minutes; null = no limit. */
   maxMinutes: number | null;
@@ -61,6 +64,7 @@ export interface TrainOutcome {
 }
 
 export const RECORD_FILE = "train.jsonl";
+export const CONFIG_FILE = "config.json";
 export const CHECKPOINT_DIR = "checkpoints";
 export const EXPORT_DIR = "model";
 
@@ -125,15 +129,45 @@ async function validate(
   return { type: "validation", step, ...summary };
 }
 
+/**
+ * Throws before anything is written when the run folder cannot be trained into as asked: a run to resume without a
+ * checkpoint, or a new run into a folder that already holds one (records, checkpoints, model, evaluations).
+ */
+function checkRunFolder(runDir: string, options: TrainOptions): void {
+  const checkpoints = join(runDir, CHECKPOINT_DIR);
+  if (options.resume) {
+    if (!latestCheckpointPath(checkpoints)) throw new Error(`${checkpoints}: no checkpoint to resume from`);
+    return;
+  }
+  const held = existsSync(runDir) ? readdirSync(runDir).filter((n) => n !== LOCK_FILE && n !== CONFIG_FILE) : [];
+  if (held.length) {
+    throw new Error(
+      `${runDir} already holds a run (${held.sort().join(", ")}); nothing was written. Continue it with --resume, ` +
+        `or give the config another "name", or train into another folder of runs with --runs DIR`,
+    );
+  }
+}
+
+/**
+ * Trains `c` into `<runsDir>/<name>/`, which it locks meanwhile. A new run needs a folder without records; a resumed
+ * one continues from the newest complete checkpoint.
+ */
 export async function train(c: TrainConfig, options: TrainOptions): Promise<TrainOutcome> {
   const runDir = resolve(options.runsDir, c.name);
+  checkRunFolder(runDir, options); // before the lock, so that a refused folder is left untouched
+  const lock = lockRun(runDir);
+  try {
+    checkRunFolder(runDir, options); // again: another training may have written there meanwhile
+    return await trainLocked(c, options, runDir);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string): Promise<TrainOutcome> {
   const checkpoints = join(runDir, CHECKPOINT_DIR);
   const recordPath = join(runDir, RECORD_FILE);
-  if (!options.resume && latestCheckpointPath(checkpoints)) {
-    throw new Error(`${runDir} already has checkpoints: pass --resume to continue it, or use another run name`);
-  }
-  mkdirSync(runDir, { recursive: true });
-  writeFileAtomic(join(runDir, "config.json"), JSON.stringify(c, null, 2) + "\n");
+  writeFileAtomic(join(runDir, CONFIG_FILE), JSON.stringify(c, null, 2) + "\n");
 
   const taskOptions = { model: c.model, loss: c.loss };
   const trainer = await createTrainer(
