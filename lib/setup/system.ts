@@ -71,12 +71,16 @@ function onPath(program: string, path: string): boolean {
 
 /** Installs the Debian packages when nbconvert, the font or Chromium is missing. */
 export async function ensureJupyterAndFonts(log: (s: string) => void, system = hostSystem()): Promise<void> {
-  if (await hasNbconvert(system) && existsSync(system.fontDir) && existsSync(system.chromium)) return;
+  const missing = [
+    ...(await hasNbconvert(system) ? [] : ["jupyter nbconvert"]),
+    ...[system.fontDir, system.chromium].filter((path) => !existsSync(path)),
+  ];
+  if (missing.length === 0) return;
   const install = `apt-get install -y ${APT_PACKAGES.join(" ")}`;
   if (!system.root || !onPath("apt-get", system.path)) {
     throw new Error(
-      "Jupyter (nbconvert), the DejaVu fonts or Chromium are missing, and setup installs them only as root on Debian " +
-        `(apt-get). Install them with: sudo apt-get update && sudo ${install}` +
+      `${missing.join(", ")} missing, and setup installs them only as root on Debian (apt-get). ` +
+        `Install them with: sudo apt-get update && sudo ${install}` +
         "  — or elsewhere: python3 -m pip install notebook nbconvert ipykernel (and any DejaVu font and Chromium)",
     );
   }

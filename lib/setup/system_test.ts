@@ -70,7 +70,10 @@ Deno.test("setup without root, or without apt-get, installs nothing and names th
   try {
     const command = `sudo apt-get update && sudo apt-get install -y ${PACKAGES}`;
     for (const machine of [system, { ...system, root: true, path: join(dir, "empty") }]) {
-      await assert.rejects(ensureJupyterAndFonts(() => {}, machine), (e: Error) => e.message.includes(command));
+      await assert.rejects(ensureJupyterAndFonts(() => {}, machine), (e: Error) => {
+        assert.ok(e.message.startsWith(`jupyter nbconvert, ${system.fontDir}, ${system.chromium} missing`), e.message);
+        return e.message.includes(command);
+      });
     }
     assert.ok(!existsSync(aptLog), "apt-get ran without root");
   } finally {
