@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runNumpyPeer, scorePq, syntheticPqFrame, syntheticPqFrames, writePqFrames } from "./pq_peer.ts";
-import { DEFAULT_PYTHON, pythonModuleVersion } from "./python_process.ts";
+import { ignoreWithoutPython, TEST_PYTHON } from "../testing/python_peer.ts";
+
+const noNumpy = await ignoreWithoutPython("numpy");
 
 Deno.test("synthetic PQ frames are seeded and imperfect: crowd and void in the GT, partial matches", () => {
   const a = syntheticPqFrame(90, 300, 10, 7), b = syntheticPqFrame(90, 300, 10, 7);
@@ -34,10 +36,11 @@ Deno.test("writePqFrames: int32 GT then prediction per frame, segments_info with
   }
 });
 
-Deno.test("the numpy peer (panopticapi's core loop) reports our PQ, SQ, RQ on the same frames", async () => {
-  if (!("version" in await pythonModuleVersion(DEFAULT_PYTHON, "numpy"))) return;
+Deno.test("the numpy peer (panopticapi's core loop) reports our PQ, SQ, RQ on the same frames", {
+  ignore: noNumpy,
+}, async () => {
   const frames = syntheticPqFrames(3, 80, 240, 8, 3);
-  const peer = await runNumpyPeer(frames, 80, 240, 0, 1, DEFAULT_PYTHON);
+  const peer = await runNumpyPeer(frames, 80, 240, 0, 1, TEST_PYTHON);
   const ours = scorePq(frames);
   assert.equal(peer.frames, 3);
   assert.ok(peer.timing.medianMs > 0);

@@ -3,22 +3,27 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pythonModuleVersion, runPythonPeer } from "./python_process.ts";
+import { ignoreWithoutPython, TEST_PYTHON as PYTHON } from "../testing/python_peer.ts";
 
-const PYTHON = "/usr/bin/python3";
+const noPython = await ignoreWithoutPython("json");
 
-Deno.test("pythonModuleVersion: a missing interpreter or module is a reason, not an exception", async () => {
+Deno.test("pythonModuleVersion: a missing interpreter is a reason, not an exception", async () => {
   const none = await pythonModuleVersion("/nonexistent/python3", "json");
   assert.ok("missing" in none && none.missing.startsWith("/nonexistent/python3 cannot import json"));
-  const found = await pythonModuleVersion(PYTHON, "json");
-  if ("version" in found) {
-    assert.match(found.version, /^\d+\.\d+/);
-    const bad = await pythonModuleVersion(PYTHON, "no_such_module_xyz");
-    assert.ok("missing" in bad && /No module named 'no_such_module_xyz'/.test(bad.missing), JSON.stringify(bad));
-  }
 });
 
-Deno.test("runPythonPeer parses the last stdout line and names a failing script", async () => {
-  if (!("version" in await pythonModuleVersion(PYTHON, "json"))) return;
+Deno.test(
+  "pythonModuleVersion: a module's version, or the reason it does not import",
+  { ignore: noPython },
+  async () => {
+    const found = await pythonModuleVersion(PYTHON, "json");
+    assert.ok("version" in found && /^\d+\.\d+/.test(found.version), JSON.stringify(found));
+    const bad = await pythonModuleVersion(PYTHON, "no_such_module_xyz");
+    assert.ok("missing" in bad && /No module named 'no_such_module_xyz'/.test(bad.missing), JSON.stringify(bad));
+  },
+);
+
+Deno.test("runPythonPeer parses the last stdout line and names a failing script", { ignore: noPython }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "py-peer-"));
   try {
     const ok = join(dir, "ok.py"), fail = join(dir, "fail.py");

@@ -9,6 +9,26 @@ const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
 /** Debian's headless-capable Chromium, used by the report screenshot test. */
 export const CHROMIUM = "/usr/bin/chromium";
 
+/** The machine setup checks and installs on: `hostSystem()` is this one; tests pass stand-ins. */
+export interface SystemPaths {
+  /** The PATH that `jupyter` and `apt-get` are looked up on. */
+  path: string;
+  /** A folder whose presence means the DejaVu fonts are installed. */
+  fontDir: string;
+  chromium: string;
+  /** Whether this process may install packages (it runs as root). */
+  root: boolean;
+}
+
+export function hostSystem(): SystemPaths {
+  return {
+    path: Deno.env.get("PATH") ?? "",
+    fontDir: FONT_DIR,
+    chromium: CHROMIUM,
+    root: Deno.uid?.() === 0,
+  };
+}
+
 export interface CommandResult {
   code: number;
   stdout: string;
@@ -41,38 +61,43 @@ export async function run(cmd: string, args: string[], options: RunOptions = {})
   }
 }
 
-async function hasNbconvert(): Promise<boolean> {
-  return (await run("jupyter", ["nbconvert", "--version"])).code === 0;
+async function hasNbconvert(system: SystemPaths): Promise<boolean> {
+  return (await run("jupyter", ["nbconvert", "--version"], { env: { PATH: system.path } })).code === 0;
 }
 
-function isRootOnDebian(): boolean {
-  return Deno.uid?.() === 0 && existsSync("/usr/bin/apt-get");
+function onPath(program: string, path: string): boolean {
+  return path.split(":").some((dir) => dir !== "" && existsSync(join(dir, program)));
 }
 
 /** Installs the Debian packages when nbconvert, the font or Chromium is missing. */
-export async function ensureJupyterAndFonts(log: (s: string) => void): Promise<void> {
-  if (await hasNbconvert() && existsSync(FONT_DIR) && existsSync(CHROMIUM)) return;
-  if (!isRootOnDebian()) {
+export async function ensureJupyterAndFonts(log: (s: string) => void, system = hostSystem()): Promise<void> {
+  const missing = [
+    ...(await hasNbconvert(system) ? [] : ["jupyter nbconvert"]),
+    ...[system.fontDir, system.chromium].filter((path) => !existsSync(path)),
+  ];
+  if (missing.length === 0) return;
+  const install = `apt-get install -y ${APT_PACKAGES.join(" ")}`;
+  if (!system.root || !onPath("apt-get", system.path)) {
     throw new Error(
-      "Jupyter (nbconvert), the DejaVu fonts or Chromium are missing and cannot be installed automatically (needs root on " +
-        "Debian). Install them with: sudo apt-get install -y " + APT_PACKAGES.join(" ") +
+      `${missing.join(", ")} missing, and setup installs them only as root on Debian (apt-get). ` +
+        `Install them with: sudo apt-get update && sudo ${install}` +
         "  — or elsewhere: python3 -m pip install notebook nbconvert ipykernel (and any DejaVu font and Chromium)",
     );
   }
   log(`installing Debian packages: ${APT_PACKAGES.join(" ")}`);
-  Deno.env.set("DEBIAN_FRONTEND", "noninteractive");
+  const env = { PATH: system.path, DEBIAN_FRONTEND: "noninteractive" };
   for (const args of [["update", "-qq"], ["install", "-y", "-qq", ...APT_PACKAGES]]) {
-    const r = await run("apt-get", args, { inherit: true });
+    const r = await run("apt-get", args, { inherit: true, env });
     if (r.code !== 0) throw new Error(`apt-get ${args.join(" ")} failed with exit code ${r.code}`);
   }
-  if (!await hasNbconvert()) throw new Error("jupyter nbconvert is still missing after apt-get install");
+  if (!await hasNbconvert(system)) throw new Error(`jupyter nbconvert is still missing after ${install}`);
 }
 
 /** Where Jupyter finds user kernels (the same place `deno jupyter --install` writes to). */
 const KERNEL_JSON = join(Deno.env.get("HOME") ?? "/root", ".local/share/jupyter/kernels/deno/kernel.json");
 
-/** Registers the Deno kernel with this deno binary's absolute path, unless it is registered so already. */
-export function ensureDenoKernel(log: (s: string) => void): void {
+/** Registers the Deno kernel with this deno binary's absolute path in `kernelJson`, unless it is registered so already. */
+export function ensureDenoKernel(log: (s: string) => void, kernelJson = KERNEL_JSON): void {
   const spec = JSON.stringify(
     {
       argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
@@ -82,9 +107,9 @@ export function ensureDenoKernel(log: (s: string) => void): void {
     null,
     2,
   );
-  if (existsSync(KERNEL_JSON) && readFileSync(KERNEL_JSON, "utf8") === spec) return;
-  log(`registering the Deno Jupyter kernel (${Deno.execPath()}) in ${KERNEL_JSON}`);
-  mkdirSync(dirname(KERNEL_JSON), { recursive: true });
-  writeFileSync(`${KERNEL_JSON}.tmp`, spec);
-  renameSync(`${KERNEL_JSON}.tmp`, KERNEL_JSON);
+  if (existsSync(kernelJson) && readFileSync(kernelJson, "utf8") === spec) return;
+  log(`registering the Deno Jupyter kernel (${Deno.execPath()}) in ${kernelJson}`);
+  mkdirSync(dirname(kernelJson), { recursive: true });
+  writeFileSync(`${kernelJson}.tmp`, spec);
+  renameSync(`${kernelJson}.tmp`, kernelJson);
 }
