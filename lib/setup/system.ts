@@ -1,10 +1,20 @@
 // Makes sure the system tools the report and the tests need are present: Jupyter with nbconvert, the Deno
-// Jupyter kernel, a font and Chromium (screenshots of the report). Installs them with apt-get when running as root on
-// Debian; otherwise explains how.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// Jupyter kernel, a font, Chromium (screenshots of the report) and on Linux a Vulkan driver (a WebGPU adapter for the
+// webgpu tests, in software without a GPU). Installs them with apt-get when running as root on Debian; otherwise
+// explains how.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-const APT_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-ipykernel", "fonts-dejavu-core", "chromium"];
+const APT_PACKAGES = [
+  "jupyter-notebook",
+  "jupyter-nbconvert",
+  "python3-ipykernel",
+  "fonts-dejavu-core",
+  "chromium",
+  "mesa-vulkan-drivers",
+];
+/** Where Vulkan drivers register (Mesa's under /usr/share, some GPU vendors' under /etc). */
+const VULKAN_ICD_DIRS = ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d"];
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
 /** Debian's headless-capable Chromium, used by the report screenshot test. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -49,9 +59,26 @@ function isRootOnDebian(): boolean {
   return Deno.uid?.() === 0 && existsSync("/usr/bin/apt-get");
 }
 
-/** Installs the Debian packages when nbconvert, the font or Chromium is missing. */
+/** True on Linux without any Vulkan driver: Deno then has no WebGPU adapter. */
+function lacksVulkanDriver(): boolean {
+  return Deno.build.os === "linux" && !VULKAN_ICD_DIRS.some((d) => existsSync(d) && readdirSync(d).length > 0);
+}
+
+/**
+ * Installs the Debian packages when nbconvert, the font, Chromium or a Vulkan driver is missing; the Vulkan driver
+ * alone is optional (without it the webgpu tests are ignored).
+ */
 export async function ensureJupyterAndFonts(log: (s: string) => void): Promise<void> {
-  if (await hasNbconvert() && existsSync(FONT_DIR) && existsSync(CHROMIUM)) return;
+  if (await hasNbconvert() && existsSync(FONT_DIR) && existsSync(CHROMIUM)) {
+    if (!lacksVulkanDriver()) return;
+    if (!isRootOnDebian()) {
+      log(
+        "no Vulkan driver, so no WebGPU adapter: the webgpu tests will be ignored (on Debian: sudo apt-get install " +
+          "-y mesa-vulkan-drivers gives a software one)",
+      );
+      return;
+    }
+  }
   if (!isRootOnDebian()) {
     throw new Error(
       "Jupyter (nbconvert), the DejaVu fonts or Chromium are missing and cannot be installed automatically (needs root on " +
