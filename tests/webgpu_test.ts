@@ -13,6 +13,7 @@ import { createPanopticTask, toArrayBatch } from "../lib/train/panoptic_task.ts"
 
 const adapter = await webgpuAdapter();
 const ignore = typeof adapter === "string";
+const software = typeof adapter !== "string" && adapter.software;
 const skipped = ignore ? ` (ignored: ${adapter}; setup installs mesa-vulkan-drivers for a software adapter)` : "";
 if (ignore) console.warn(`tests/webgpu_test.ts${skipped}`);
 
@@ -90,5 +91,20 @@ Deno.test({
     tf.dispose(sum);
     assert.equal(tf.memory().numTensors, before + 40, "only the 40 inputs remain");
     assert.equal(tf.backend().numDataIds(), dataIds + 40, "the group sums were freed");
+  },
+});
+
+Deno.test({
+  name: `forced webgpu starts on a software adapter with a warning; the automatic choice skips it${
+    ignore ? skipped : software ? "" : " (ignored: the adapter is a GPU)"
+  }`,
+  ignore: !software,
+  async fn() {
+    const lines: string[] = [];
+    await initBackend({ force: "webgpu", log: (line) => lines.push(line) });
+    assert.match(lines.join("\n"), /warning: the WebGPU adapter is software only \(.+\): webgpu runs on the CPU/);
+    const automatic = await initBackend({ ...quiet, force: "" });
+    assert.notEqual(automatic.name, "webgpu");
+    assert.match(automatic.reason, /webgpu: WebGPU adapter is software only/);
   },
 });
