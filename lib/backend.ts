@@ -1,6 +1,7 @@
 // Picks the TensorFlow.js backend at run time and logs the choice once.
 // Order: tensorflow (tfjs-node-gpu / tfjs-node, when installed) → webgpu (real GPU adapter only) → wasm → cpu.
-// PANOPTIC_BACKEND=<name> (or the `force` option) forces one and fails clearly when it cannot start.
+// PANOPTIC_BACKEND=<name> (or the `force` option) forces one and fails clearly when it cannot start; a forced webgpu
+// also runs on a software adapter (Mesa's llvmpipe), with a warning that it is slow.
 // PANOPTIC_WASM_THREADS=<n> (or the `wasmThreads` option) runs wasm on n threads (lib/wasm_threads.ts).
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
@@ -26,6 +27,10 @@ export interface BackendChoice {
 export interface ProbeSettings {
   /** Threads of the wasm backend; undefined = as already running, else every core. */
   wasmThreads?: number;
+  /** The backend was forced: webgpu then also starts on a software adapter. */
+  forced?: boolean;
+  /** Where a probe's warnings go. */
+  log?: (line: string) => void;
 }
 
 /** A probe starts one backend, or says why it cannot (returns the reason as a string). */
@@ -57,7 +62,17 @@ async function probeTensorflow(): Promise<true | string> {
   return reasons.join("; ");
 }
 
-async function probeWebgpu(): Promise<true | string> {
+export interface WebgpuAdapter {
+  /** The adapter's description ("llvmpipe (LLVM 15.0.6, 256 bits)", a GPU's name), else "unknown adapter". */
+  description: string;
+  /** A CPU implementation (Mesa's llvmpipe, SwiftShader): it works but is far slower than any GPU. */
+  software: boolean;
+}
+
+/** The WebGPU adapter Deno offers, or why there is none. */
+export async function webgpuAdapter(): Promise<WebgpuAdapter | string> {
+  // Mesa's Vulkan drivers print an error for every process when this is unset.
+  if (Deno.build.os === "linux" && !Deno.env.get("XDG_RUNTIME_DIR")) Deno.env.set("XDG_RUNTIME_DIR", runtimeDir());
   const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) return "navigator.gpu is not available";
   const adapter = await Promise.race([
@@ -65,12 +80,31 @@ async function probeWebgpu(): Promise<true | string> {
     new Promise((resolve) => setTimeout(() => resolve(null), 5000)),
   ]) as { info?: { isFallbackAdapter?: boolean; description?: string } } | null;
   if (!adapter) return "no WebGPU adapter";
-  const description = adapter.info?.description ?? "unknown adapter";
-  if (adapter.info?.isFallbackAdapter || /llvmpipe|swiftshader|software/i.test(description)) {
-    return `WebGPU adapter is software only (${description})`;
+  const description = adapter.info?.description || "unknown adapter";
+  const software = !!adapter.info?.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|software/i.test(description);
+  return { description, software };
+}
+
+/** A private runtime folder for XDG_RUNTIME_DIR (mode 700, as the XDG spec asks). */
+function runtimeDir(): string {
+  const dir = join(Deno.env.get("TMPDIR") ?? "/tmp", `xdg-runtime-${Deno.uid?.() ?? "user"}`);
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** Starts webgpu on a hardware adapter; forced, also on a software one, with a warning. */
+async function probeWebgpu({ forced, log }: ProbeSettings): Promise<true | string> {
+  const adapter = await webgpuAdapter();
+  if (typeof adapter === "string") return adapter;
+  if (adapter.software) {
+    if (!forced) return `WebGPU adapter is software only (${adapter.description})`;
+    log?.(
+      `tfjs backend: warning: the WebGPU adapter is software only (${adapter.description}): webgpu runs on the CPU, ` +
+        "far slower than on a GPU and than the wasm backend",
+    );
   }
   await import("@tensorflow/tfjs-backend-webgpu");
-  return (await tf.setBackend("webgpu")) ? true : `webgpu backend did not start on ${description}`;
+  return (await tf.setBackend("webgpu")) ? true : `webgpu backend did not start on ${adapter.description}`;
 }
 
 /** Folder holding the wasm binaries of the installed @tensorflow/tfjs-backend-wasm package. */
@@ -114,15 +148,15 @@ export interface InitOptions {
 export async function initBackend(options: InitOptions = {}): Promise<BackendChoice> {
   const force = options.force ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
   const probes = { ...DEFAULT_PROBES, ...options.probes };
-  const settings = { wasmThreads: options.wasmThreads ?? wasmThreadsFromEnv() };
   const log = options.log ?? ((line: string) => console.error(line));
+  const settings = { wasmThreads: options.wasmThreads ?? wasmThreadsFromEnv(), log };
   let choice: BackendChoice;
   if (force) {
     if (!(BACKENDS as readonly string[]).includes(force)) {
       throw new Error(`PANOPTIC_BACKEND=${force} is not a backend; use one of ${BACKENDS.join(", ")}`);
     }
     const name = force as BackendName;
-    const ok = await probes[name](settings);
+    const ok = await probes[name]({ ...settings, forced: true });
     if (ok !== true) throw new Error(`backend ${name} was forced but cannot start: ${ok}`);
     choice = { name, reason: "forced by PANOPTIC_BACKEND" };
   } else {

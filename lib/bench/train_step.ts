@@ -153,9 +153,9 @@ async function measure(spec: TaskSpec, c: TrainStepConfig, torch: TorchPeer | un
   let parallel: DataParallelTrainer | undefined;
   let threaded: DataParallelTrainer | undefined;
   try {
-    const predict = () => {
+    const predict = async () => {
       const y = task.model.predict(images) as tf.Tensor;
-      y.dataSync();
+      await y.data();
       y.dispose();
     };
     await timeRuns(predict, c.warmup, 0);

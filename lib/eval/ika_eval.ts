@@ -49,7 +49,7 @@ export async function evaluateIka(
   for (const [i, p] of paths.entries()) {
     const start = performance.now();
     const frame = await readIkaFrame(p);
-    const heads = predictHeads(model, frame.image, frame.height, frame.width, { scale: options.scale });
+    const heads = await predictHeads(model, frame.image, frame.height, frame.width, { scale: options.scale });
     const predicted = trainIdsToIka12(panopticFromModelHeads(heads).semantic);
     accumulateSemantic(stats, frame.ika12, predicted, p.label);
     const own = CLASS_SCHEMES.ika12.stats();

@@ -2,7 +2,7 @@
 // and softmax cross-entropy, and faster replacements for stock kernels that dominate a training step (BatchMatMul,
 // Conv2D, Conv2DBackpropInput, Slice, SplitV, Transpose, Tile, copying Identity, leading-axis Sum/Mean); first it
 // starts the SIMD pool (lib/kernels/simd) on tfjs-wasm's heap. Also patches the cpu backend's ResizeBilinearGrad
-// shape bug where present.
+// shape bug where present, and on webgpu (which gets none of the wasm kernels) the AddN that fails past 7 inputs.
 import * as tf from "@tensorflow/tfjs-core";
 import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
@@ -23,6 +23,7 @@ import { sliceConfig, splitVConfig } from "./slice.ts";
 import { tileConfig } from "./tile.ts";
 import { transposeConfig } from "./transpose.ts";
 import { stockKernels } from "./wasm_ops.ts";
+import { fixWebgpuAddN } from "./webgpu_add_n.ts";
 
 /** Kernels wasm does not have: tfjs' missing gradients, and our fused ReLU6 gradient and softmax cross-entropy. */
 export const WASM_MISSING_KERNELS: KernelConfig[] = [
@@ -101,5 +102,6 @@ export async function registerTrainingKernels(backend: BackendName): Promise<voi
     await startSimdPool(wasmHeap(), getThreadsCount());
     registerWasmTrainingKernels();
   }
+  if (backend === "webgpu") fixWebgpuAddN();
   fixCpuResizeBilinearGrad();
 }

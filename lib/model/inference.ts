@@ -35,14 +35,14 @@ export function defaultPostprocess(height: number, width: number): PostprocessOp
   };
 }
 
-/** The model's heads on one RGB frame (uint8, H*W*3), at the frame's resolution. */
-export function predictHeads(
+/** The model's heads on one RGB frame (uint8, H*W*3), at the frame's resolution (read back asynchronously). */
+export async function predictHeads(
   model: tfl.LayersModel,
   rgb: Uint8Array,
   height: number,
   width: number,
   options: InferenceOptions = {},
-): Heads {
+): Promise<Heads> {
   const scale = options.scale ?? 1;
   const h = Math.max(SIZE_MULTIPLE, Math.round(height * scale));
   const w = Math.max(SIZE_MULTIPLE, Math.round(width * scale));
@@ -63,16 +63,18 @@ export function predictHeads(
       tf.div(back(outputs[2]), scale),
     ];
   });
-  const heads: Heads = {
-    height,
-    width,
-    numClasses: probabilities.shape[3]!,
-    probabilities: probabilities.dataSync() as Float32Array,
-    center: center.dataSync() as Float32Array,
-    offsets: offsets.dataSync() as Float32Array,
-  };
-  tf.dispose([probabilities, center, offsets]);
-  return heads;
+  try {
+    return {
+      height,
+      width,
+      numClasses: probabilities.shape[3]!,
+      probabilities: await probabilities.data() as Float32Array,
+      center: await center.data() as Float32Array,
+      offsets: await offsets.data() as Float32Array,
+    };
+  } finally {
+    tf.dispose([probabilities, center, offsets]);
+  }
 }
 
 /** Heads → panoptic map and scored instances. */

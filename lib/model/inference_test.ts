@@ -9,10 +9,10 @@ await initBackend({ force: "wasm", log: () => {} });
 /** Constant logits (0, 2, 0), centre = 0.5, offsets = (dy, dx) = (2, -4). */
 const constantHeads = () => constantHeadsModel([0, 2, 0], 0.5, [2, -4]);
 
-Deno.test("heads come back at the frame's size for sizes that are not multiples of 16", () => {
+Deno.test("heads come back at the frame's size for sizes that are not multiples of 16", async () => {
   const model = constantHeads();
   const before = tf.memory().numTensors;
-  const heads = predictHeads(model, new Uint8Array(37 * 70 * 3).fill(128), 37, 70);
+  const heads = await predictHeads(model, new Uint8Array(37 * 70 * 3).fill(128), 37, 70);
   assert.equal(tf.memory().numTensors, before);
   assert.deepEqual([heads.height, heads.width, heads.numClasses], [37, 70, 3]);
   assert.equal(heads.probabilities.length, 37 * 70 * 3);
@@ -23,14 +23,14 @@ Deno.test("heads come back at the frame's size for sizes that are not multiples 
   assert.ok(Math.abs(heads.offsets[0] - 2) < 1e-5 && Math.abs(heads.offsets[1] + 4) < 1e-5);
 });
 
-Deno.test("at scale 0.5 offsets are converted back to frame pixels", () => {
-  const heads = predictHeads(constantHeads(), new Uint8Array(64 * 96 * 3), 64, 96, { scale: 0.5 });
+Deno.test("at scale 0.5 offsets are converted back to frame pixels", async () => {
+  const heads = await predictHeads(constantHeads(), new Uint8Array(64 * 96 * 3), 64, 96, { scale: 0.5 });
   assert.equal(heads.offsets.length, 64 * 96 * 2);
   assert.ok(Math.abs(heads.offsets[2 * 500] - 4) < 1e-4 && Math.abs(heads.offsets[2 * 500 + 1] + 8) < 1e-4);
 });
 
-Deno.test("post-processing of constant heads gives one stuff class everywhere", () => {
-  const heads = predictHeads(constantHeads(), new Uint8Array(32 * 48 * 3), 32, 48);
+Deno.test("post-processing of constant heads gives one stuff class everywhere", async () => {
+  const heads = await predictHeads(constantHeads(), new Uint8Array(32 * 48 * 3), 32, 48);
   const pred = panopticFromModelHeads(heads, { thingClasses: [2] });
   assert.ok(pred.semantic.every((c) => c === 1));
   assert.ok(pred.panoptic.every((v) => v === 1000));

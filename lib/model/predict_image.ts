@@ -122,7 +122,7 @@ export async function predictImage(
   options: { scale?: number; checkpoint?: string; scoreThreshold?: number } = {},
 ): Promise<ImagePrediction> {
   const image = await readRgb(imagePath);
-  const heads = predictHeads(model, image.data, image.height, image.width, { scale: options.scale ?? 1 });
+  const heads = await predictHeads(model, image.data, image.height, image.width, { scale: options.scale ?? 1 });
   const prediction = panopticFromModelHeads(heads);
   const files = predictionFiles(outDir, imagePath);
   const segments = await writePrediction(files, image.data, prediction, { scoreThreshold: options.scoreThreshold });

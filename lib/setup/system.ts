@@ -1,10 +1,20 @@
 // Makes sure the system tools the report and the tests need are present: Jupyter with nbconvert, the Deno
-// Jupyter kernel, a font and Chromium (screenshots of the report). Installs them with apt-get when running as root on
-// Debian; otherwise explains how.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// Jupyter kernel, a font, Chromium (screenshots of the report) and on Linux a Vulkan driver (a WebGPU adapter for the
+// webgpu tests, in software without a GPU). Installs them with apt-get when running as root on Debian; otherwise
+// explains how.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-const APT_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-ipykernel", "fonts-dejavu-core", "chromium"];
+const APT_PACKAGES = [
+  "jupyter-notebook",
+  "jupyter-nbconvert",
+  "python3-ipykernel",
+  "fonts-dejavu-core",
+  "chromium",
+  "mesa-vulkan-drivers",
+];
+/** Where Vulkan drivers register (Mesa's under /usr/share, some GPU vendors' under /etc). */
+const VULKAN_ICD_DIRS = ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d"];
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
 /** Debian's headless-capable Chromium, used by the report screenshot test. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -16,6 +26,8 @@ export interface SystemPaths {
   /** A folder whose presence means the DejaVu fonts are installed. */
   fontDir: string;
   chromium: string;
+  /** Folders where Vulkan drivers register; none with a driver means no WebGPU adapter (Linux). */
+  vulkanIcdDirs: string[];
   /** Whether this process may install packages (it runs as root). */
   root: boolean;
 }
@@ -25,6 +37,7 @@ export function hostSystem(): SystemPaths {
     path: Deno.env.get("PATH") ?? "",
     fontDir: FONT_DIR,
     chromium: CHROMIUM,
+    vulkanIcdDirs: Deno.build.os === "linux" ? VULKAN_ICD_DIRS : [],
     root: Deno.uid?.() === 0,
   };
 }
@@ -69,15 +82,31 @@ function onPath(program: string, path: string): boolean {
   return path.split(":").some((dir) => dir !== "" && existsSync(join(dir, program)));
 }
 
-/** Installs the Debian packages when nbconvert, the font or Chromium is missing. */
+/** True when none of `dirs` holds a Vulkan driver (an empty list: not Linux, nothing to check). */
+function lacksVulkanDriver(dirs: string[]): boolean {
+  return dirs.length > 0 && !dirs.some((d) => existsSync(d) && readdirSync(d).length > 0);
+}
+
+/**
+ * Installs the Debian packages when nbconvert, the font, Chromium or a Vulkan driver is missing; the Vulkan driver
+ * alone is optional (without it the webgpu tests are ignored).
+ */
 export async function ensureJupyterAndFonts(log: (s: string) => void, system = hostSystem()): Promise<void> {
   const missing = [
     ...(await hasNbconvert(system) ? [] : ["jupyter nbconvert"]),
     ...[system.fontDir, system.chromium].filter((path) => !existsSync(path)),
   ];
-  if (missing.length === 0) return;
+  const noVulkan = lacksVulkanDriver(system.vulkanIcdDirs);
+  if (missing.length === 0 && !noVulkan) return;
   const install = `apt-get install -y ${APT_PACKAGES.join(" ")}`;
   if (!system.root || !onPath("apt-get", system.path)) {
+    if (missing.length === 0) {
+      log(
+        "no Vulkan driver, so no WebGPU adapter: the webgpu tests will be ignored (on Debian: sudo apt-get install " +
+          "-y mesa-vulkan-drivers gives a software one)",
+      );
+      return;
+    }
     throw new Error(
       `${missing.join(", ")} missing, and setup installs them only as root on Debian (apt-get). ` +
         `Install them with: sudo apt-get update && sudo ${install}` +

@@ -6,17 +6,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureDenoKernel, ensureJupyterAndFonts, type SystemPaths } from "./system.ts";
 
-/** A bare machine in a temporary folder: `bin/` holds only a stand-in apt-get, which records its arguments and
- * environment in `apt.log`, prints to its (inherited) output and, on `install`, creates the stand-in `jupyter`, the
- * font folder and Chromium. */
 /** The packages every install needs, first in apt-get's list. */
 const PACKAGES = "jupyter-notebook jupyter-nbconvert python3-ipykernel fonts-dejavu-core chromium";
 
+/** A bare machine in a temporary folder: `bin/` holds only a stand-in apt-get, which records its arguments and
+ * environment in `apt.log`, prints to its (inherited) output and, on `install`, creates the stand-in `jupyter`, the
+ * font folder, Chromium and a Vulkan driver's registration. */
 function bareMachine(root: boolean, aptExit = 0): { dir: string; system: SystemPaths; aptLog: string } {
   const dir = mkdtempSync(join(tmpdir(), "bare-machine-"));
   const bin = join(dir, "bin");
   mkdirSync(bin);
-  const system = { path: bin, fontDir: join(dir, "fonts"), chromium: join(dir, "chromium"), root };
+  const icd = join(dir, "vulkan", "icd.d");
+  const system = {
+    path: bin,
+    fontDir: join(dir, "fonts"),
+    chromium: join(dir, "chromium"),
+    vulkanIcdDirs: [icd],
+    root,
+  };
   const aptLog = join(dir, "apt.log");
   writeFileSync(
     join(bin, "apt-get"),
@@ -30,6 +37,7 @@ if [ "$1" = install ]; then
   chmod +x ${bin}/jupyter
   mkdir -p ${system.fontDir}
   touch ${system.chromium}
+  mkdir -p ${icd} && touch ${icd}/lvp_icd.x86_64.json
 fi
 `,
   );
@@ -76,6 +84,25 @@ Deno.test("setup without root, or without apt-get, installs nothing and names th
       });
     }
     assert.ok(!existsSync(aptLog), "apt-get ran without root");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("a missing Vulkan driver alone is installed as root, and only noted without root", async () => {
+  const { dir, system, aptLog } = bareMachine(true);
+  try {
+    mkdirSync(system.fontDir);
+    writeFileSync(system.chromium, "");
+    writeFileSync(join(system.path, "jupyter"), '#!/bin/sh\n[ "$1 $2" = "nbconvert --version" ] && echo 6.5.3\n');
+    chmodSync(join(system.path, "jupyter"), 0o755);
+    const logged: string[] = [];
+    await ensureJupyterAndFonts((s) => logged.push(s), { ...system, root: false });
+    assert.ok(!existsSync(aptLog), "apt-get ran without root");
+    assert.match(logged.join("\n"), /no Vulkan driver, so no WebGPU adapter: the webgpu tests will be ignored/);
+    await ensureJupyterAndFonts(() => {}, system);
+    assert.match(readFileSync(aptLog, "utf8"), /install -y -qq .*mesa-vulkan-drivers/);
+    assert.ok(existsSync(join(system.vulkanIcdDirs[0], "lvp_icd.x86_64.json")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import {
   applyGradients,
   LocalTrainer,
   lossAndGradients,
+  readCopies,
   readScalars,
   readWeights,
   writeWeights,
@@ -44,43 +45,37 @@ export type WorkerReply =
 /** This replica: its task, its Adam optimizer, whole steps, checkpoints. */
 let trainer: LocalTrainer;
 
-function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> | {
-  reply: WorkerReply;
-  transfer?: ArrayBuffer[];
-} {
+async function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> {
   switch (msg.type) {
     case "init":
-      return (async () => {
-        await initBackend({ force: msg.backend, wasmThreads: msg.wasmThreads, log: () => {} });
-        trainer = new LocalTrainer(await loadTask(msg.spec), msg.adam);
-        return { reply: { type: "ok" } };
-      })();
+      await initBackend({ force: msg.backend, wasmThreads: msg.wasmThreads, log: () => {} });
+      trainer = new LocalTrainer(await loadTask(msg.spec), msg.adam);
+      return { reply: { type: "ok" } };
     case "gradients": {
       const task = trainer.task;
       const { sums, grads } = lossAndGradients(task, msg.shard, 1);
-      // Copies: the cpu backend's dataSync returns its own storage, which must not be transferred away.
-      const arrays = grads.map((g) => (g.dataSync() as Float32Array).slice());
+      const arrays = await readCopies(grads);
       tf.dispose(grads);
       return {
-        reply: { type: "gradients", sums: readScalars(sums), count: task.lossCount(msg.shard), grads: arrays },
+        reply: { type: "gradients", sums: await readScalars(sums), count: task.lossCount(msg.shard), grads: arrays },
         transfer: arrays.map((a) => a.buffer as ArrayBuffer),
       };
     }
     case "apply": {
       const { task, optimizer } = trainer;
       const grads = msg.grads.map((g, i) => tf.tensor(g, task.model.trainableWeights[i].shape as number[]));
-      return { reply: { type: "applied", gradNorm: applyGradients(task, optimizer, grads, msg.options) } };
+      return { reply: { type: "applied", gradNorm: await applyGradients(task, optimizer, grads, msg.options) } };
     }
-    case "step":
-      return trainer.step(msg.batch, msg.options).then(({ terms, gradNorm }) => ({
-        reply: { type: "stepped", terms, gradNorm } as const,
-      }));
+    case "step": {
+      const { terms, gradNorm } = await trainer.step(msg.batch, msg.options);
+      return { reply: { type: "stepped", terms, gradNorm } };
+    }
     case "save":
-      return trainer.save(msg.dir, msg.state, msg.keep).then((path) => ({ reply: { type: "saved", path } as const }));
+      return { reply: { type: "saved", path: await trainer.save(msg.dir, msg.state, msg.keep) } };
     case "restore":
-      return trainer.restore(msg.dir).then((state) => ({ reply: { type: "restored", state } as const }));
+      return { reply: { type: "restored", state: await trainer.restore(msg.dir) } };
     case "getWeights": {
-      const weights = readWeights(trainer.task);
+      const weights = await readWeights(trainer.task);
       return { reply: { type: "weights", weights }, transfer: weights.map((w) => w.buffer as ArrayBuffer) };
     }
     case "setWeights":

@@ -48,36 +48,39 @@ export function lossAndGradients(task: TrainTask, batch: ArrayBatch, scale: numb
   });
 }
 
-/** Reads scalar tensors as numbers and disposes them. */
-export function readScalars(sums: Record<string, tf.Scalar>): Record<string, number> {
-  const out = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v.dataSync()[0]]));
+/** Reads scalar tensors as numbers (asynchronously: webgpu has no synchronous read in Deno) and disposes them. */
+export async function readScalars(sums: Record<string, tf.Scalar>): Promise<Record<string, number>> {
+  const entries = Object.entries(sums);
+  const values = await Promise.all(entries.map(([, v]) => v.data()));
   tf.dispose(Object.values(sums));
-  return out;
+  return Object.fromEntries(entries.map(([k], i) => [k, values[i][0]]));
 }
 
 /**
  * One update from gradients (in `model.trainableWeights` order): weight decay, clipping to a global norm,
  * the step's learning rate, then `optimizer`. Disposes the gradients; returns their global norm before clipping.
  */
-export function applyGradients(
+export async function applyGradients(
   task: TrainTask,
   optimizer: tf.Optimizer,
   grads: tf.Tensor[],
   options: StepOptions = {},
-): number {
+): Promise<number> {
   const vars = trainableVariables(task);
-  // Tensors made here are kept by tidy only if returned; `final` may be `grads` itself (nothing to change).
-  const { norm, final } = tf.tidy(() => {
-    let g = options.weightDecay ? grads.map((x, i) => tf.add(x, tf.mul(vars[i], options.weightDecay!))) : grads;
-    const norm = tf.sqrt(tf.addN(g.map((x) => tf.sum(tf.square(x))))).dataSync()[0];
-    if (options.clipNorm && norm > options.clipNorm) g = g.map((x) => tf.mul(x, options.clipNorm! / norm));
-    return { norm, final: g };
-  });
+  // `decayed` may be `grads` itself (no weight decay), as may `final` (no clipping).
+  const decayed = options.weightDecay
+    ? tf.tidy(() => grads.map((x, i) => tf.add(x, tf.mul(vars[i], options.weightDecay!))))
+    : grads;
+  const normTensor = tf.tidy(() => tf.sqrt(tf.addN(decayed.map((x) => tf.sum(tf.square(x))))));
+  const norm = (await normTensor.data())[0];
+  normTensor.dispose();
+  const clip = options.clipNorm;
+  const final = clip && norm > clip ? tf.tidy(() => decayed.map((x) => tf.mul(x, clip / norm))) : decayed;
   if (options.learningRate !== undefined) {
     (optimizer as unknown as { learningRate: number }).learningRate = options.learningRate;
   }
   optimizer.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, final[i]])));
-  tf.dispose([...grads, ...final]);
+  tf.dispose([...grads, ...decayed, ...final]);
   return norm;
 }
 
@@ -114,8 +117,17 @@ export async function restoreTrainer(
 }
 
 /** Copies of every model weight (safe to transfer or modify). */
-export function readWeights(task: TrainTask): Float32Array[] {
-  return task.model.weights.map((w) => (w.read().dataSync() as Float32Array).slice());
+export function readWeights(task: TrainTask): Promise<Float32Array[]> {
+  return readCopies(task.model.weights.map((w) => w.read()));
+}
+
+/**
+ * The values of float32 tensors, read asynchronously, as copies (a backend's read may hand out its own storage, which
+ * must not be transferred away or modified).
+ */
+export async function readCopies(tensors: tf.Tensor[]): Promise<Float32Array[]> {
+  const arrays = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+  return arrays.map((a) => a.slice());
 }
 
 export function writeWeights(task: TrainTask, weights: Float32Array[], source = "weights"): void {
@@ -135,7 +147,7 @@ export class LocalTrainer implements Trainer {
     this.optimizer = createAdam(adam);
   }
 
-  step(batch: ArrayBatch, options: StepOptions = {}): Promise<StepResult> {
+  async step(batch: ArrayBatch, options: StepOptions = {}): Promise<StepResult> {
     const scale = 1 / Math.max(1, this.task.lossCount(batch));
     const slices = shardBatch(batch, Math.max(1, Math.ceil(batch.images.shape[0] / this.microBatch)));
     let total = lossAndGradients(this.task, slices[0], scale);
@@ -148,8 +160,8 @@ export class LocalTrainer implements Trainer {
       tf.dispose([...Object.values(total.sums), ...Object.values(part.sums), ...total.grads, ...part.grads]);
       total = sum as typeof total;
     }
-    const gradNorm = applyGradients(this.task, this.optimizer, total.grads, options);
-    return Promise.resolve({ terms: readScalars(total.sums), gradNorm });
+    const gradNorm = await applyGradients(this.task, this.optimizer, total.grads, options);
+    return { terms: await readScalars(total.sums), gradNorm };
   }
 
   save(dir: string, state: TrainState, keep: number): Promise<string> {
@@ -165,7 +177,7 @@ export class LocalTrainer implements Trainer {
   }
 
   getWeights(): Promise<Float32Array[]> {
-    return Promise.resolve(readWeights(this.task));
+    return readWeights(this.task);
   }
 
   setWeights(weights: Float32Array[]): Promise<void> {

@@ -93,7 +93,7 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
   for (const [i, name] of names.entries()) {
     const frameStart = performance.now();
     const sample = await source.read(name);
-    const heads = predictHeads(model, sample.image, sample.height, sample.width, { scale: options.scale });
+    const heads = await predictHeads(model, sample.image, sample.height, sample.width, { scale: options.scale });
     const prediction = panopticFromModelHeads(heads);
     addFrame(ev, sample, prediction);
     if (kitti) {
