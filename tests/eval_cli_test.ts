@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initBackend } from "../lib/backend.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
 import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
 import { exportFloat16 } from "../lib/train/float16_export.ts";
 import { FIXTURE_JSON, fixtureSample, PROJECT, writePredictions } from "../lib/eval/testing/round_trip.ts";
@@ -14,7 +14,7 @@ await initBackend({ force: "wasm", log: () => {} });
 
 async function runEval(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(PROJECT, "lib", "cli", "eval.ts"), ...args],
+    args: ["run", "-A", join(PROJECT, "tools", "tasks", "eval.ts"), ...args],
     cwd: PROJECT,
     env: { PANOPTIC_BACKEND: "wasm" },
   }).output();

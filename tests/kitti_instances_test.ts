@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { listKittiFrames, verifyKittiFrames } from "../lib/data/kitti.ts";
-import { readPseudoLabelQuality } from "../lib/data/pseudo_readme.ts";
+import { listKittiFrames, verifyKittiFrames } from "../lib/data/datasets/kitti.ts";
+import { readPseudoLabelQuality } from "../lib/pseudo_labels/readme.ts";
 import { evenlySpaced, kittiInstanceGrid } from "../lib/viz/instance_overlay.ts";
-import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
+import { PROJECT_ROOT } from "../lib/io/project.ts";
 
 const KITTI = join(PROJECT_ROOT, "../shared/data/kitti-semantics-2015");
 const INSTANCES = join(PROJECT_ROOT, "data/kitti-instances");

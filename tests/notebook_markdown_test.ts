@@ -1,11 +1,11 @@
 // No number typed into the notebooks' markdown: figures come from code cells; digits only in citations of external
-// work, licence names, code spans, link targets and names (rules in lib/report/markdown_numbers.ts).
+// work, licence names, code spans, link targets and names (rules in tests/testing/markdown_numbers.ts).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { reportNotebooks } from "../lib/report/notebooks.ts";
-import { typedNumbers } from "../lib/report/markdown_numbers.ts";
-import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
+import { reportNotebooks } from "../tools/report/notebooks.ts";
+import { typedNumbers } from "./testing/markdown_numbers.ts";
+import { PROJECT_ROOT } from "../lib/io/project.ts";
 
 interface Notebook {
   cells: { cell_type: string; source: string[] | string }[];

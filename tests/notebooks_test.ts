@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { tmpdir } from "node:os";
-import { executeNotebook, reportNotebooks } from "../lib/report/notebooks.ts";
-import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
+import { executeNotebook, reportNotebooks } from "../tools/report/notebooks.ts";
+import { PROJECT_ROOT } from "../lib/io/project.ts";
 
 interface Notebook {
   cells: {

@@ -4,19 +4,19 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initBackend } from "../lib/backend.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
 import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
 import { exportFloat16 } from "../lib/train/float16_export.ts";
 import { KITTI, PROJECT } from "../lib/eval/testing/round_trip.ts";
 import { evaluateFiles } from "../lib/eval/file_eval.ts";
 import { evaluateCheckpoint } from "../lib/eval/model_eval.ts";
-import { readKittiSplit } from "../lib/data/kitti.ts";
+import { readKittiSplit } from "../lib/data/datasets/kitti.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 
 async function runPredict(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(PROJECT, "lib", "cli", "predict.ts"), ...args],
+    args: ["run", "-A", join(PROJECT, "tools", "tasks", "predict.ts"), ...args],
     cwd: PROJECT,
     env: { PANOPTIC_BACKEND: "wasm" },
   }).output();

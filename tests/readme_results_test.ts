@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { resultsMarkdown, withResults } from "../lib/report/readme_results.ts";
-import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
+import { resultsMarkdown, withResults } from "../tools/report/readme_results.ts";
+import { PROJECT_ROOT } from "../lib/io/project.ts";
 
 Deno.test("README results section matches the run records", () => {
   const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");

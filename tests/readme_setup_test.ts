@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
+import { PROJECT_ROOT } from "../lib/io/project.ts";
 
 const README = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
 

@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import sharp from "sharp";
-import { executeNotebook } from "../lib/report/notebooks.ts";
-import { CHROMIUM, run } from "../lib/setup/system.ts";
-import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
+import { executeNotebook } from "../tools/report/notebooks.ts";
+import { CHROMIUM, run } from "../tools/setup/system.ts";
+import { PROJECT_ROOT } from "../lib/io/project.ts";
 
 /** The anchor nbconvert gives the "## Summary of results" heading. */
 const SUMMARY_ANCHOR = "Summary-of-results";

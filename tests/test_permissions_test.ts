@@ -1,14 +1,14 @@
 // The test permissions in deno.json: `deno test -P` grants what the library's tests use (files, environment,
 // subprocesses, native addons, a local server) without -A; plain `deno test` says to add -P.
 import assert from "node:assert/strict";
-import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
+import { PROJECT_ROOT } from "../lib/io/project.ts";
 
 /** Test modules that together use every permission the library's tests need. */
 const MODULES = [
-  "lib/setup/data_links_test.ts", // read, write
-  "lib/setup/system_test.ts", // run, env
+  "tools/setup/data_links_test.ts", // read, write
+  "tools/setup/system_test.ts", // run, env
   "lib/train/checkpoint_test.ts", // net (127.0.0.1)
-  "lib/data/image_io_test.ts", // ffi (sharp)
+  "lib/io/image_io_test.ts", // ffi (sharp)
 ];
 
 async function denoTest(flags: string[]): Promise<{ code: number; text: string }> {

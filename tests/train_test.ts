@@ -4,8 +4,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { initBackend } from "../lib/backend.ts";
-import { batches } from "../lib/data/pipeline.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
+import { batches } from "../lib/data/pipeline/pipeline.ts";
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig, validateConfig } from "../lib/train/config.ts";
 import { LocalTrainer } from "../lib/train/local_trainer.ts";
 import { createPanopticTask, toArrayBatch } from "../lib/train/panoptic_task.ts";
@@ -17,7 +17,7 @@ import {
   train,
   type ValidationRecord,
 } from "../lib/train/trainer.ts";
-import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
+import { PROJECT_ROOT } from "../lib/io/project.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 const KITTI = join(PROJECT_ROOT, "data", "kitti");

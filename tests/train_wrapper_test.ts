@@ -4,14 +4,14 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../lib/setup/data_links.ts";
+import { PROJECT_ROOT } from "../lib/io/project.ts";
 
-/** Pids of the training processes (deno run lib/cli/train.ts) writing into `runs`. */
+/** Pids of the training processes (deno run tools/tasks/train.ts) writing into `runs`. */
 function trainingPids(runs: string): number[] {
   return readdirSync("/proc").filter((name) => /^\d+$/.test(name)).filter((pid) => {
     try {
       const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      return args.includes("run") && args.some((a) => a.endsWith("lib/cli/train.ts")) && args.includes(runs);
+      return args.includes("run") && args.some((a) => a.endsWith("tools/tasks/train.ts")) && args.includes(runs);
     } catch {
       return false;
     }

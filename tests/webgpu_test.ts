@@ -3,9 +3,9 @@
 // backend's, and a tiny Panoptic-DeepLab training run whose loss falls. Without any adapter they are ignored.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend, webgpuAdapter } from "../lib/backend.ts";
-import { collate, prepareSample } from "../lib/data/prepare.ts";
-import { sceneSample } from "../lib/data/synthetic.ts";
+import { initBackend, webgpuAdapter } from "../lib/runtime/backend.ts";
+import { collate, prepareSample } from "../lib/data/pipeline/prepare.ts";
+import { sceneSample } from "../lib/data/datasets/synthetic.ts";
 import { predictHeads } from "../lib/model/inference.ts";
 import { buildPanopticDeepLab, type PanopticDeepLabConfig } from "../lib/model/panoptic_deeplab.ts";
 import { LocalTrainer } from "../lib/train/local_trainer.ts";

@@ -12,16 +12,16 @@ import {
   NUM_TRAIN_CLASSES,
   THING_TRAIN_IDS,
   TRAIN_CLASS_NAMES,
-} from "../data/cityscapes_labels.ts";
-import { type CityscapesLabels, readCityscapesLabels } from "../data/cityscapes.ts";
+} from "../data/labels/cityscapes_labels.ts";
+import { type CityscapesLabels, readCityscapesLabels } from "../data/datasets/cityscapes.ts";
 import {
   type PanopticAnnotation,
   type PanopticJson,
   panopticPngFolder,
   readPanopticJson,
   rgb2id,
-} from "../data/coco_panoptic.ts";
-import { assertSameSize, readGray, readRgb } from "../data/image_io.ts";
+} from "../data/datasets/coco_panoptic.ts";
+import { assertSameSize, readGray, readRgb } from "../io/image_io.ts";
 import {
   KITTI_ATTRIBUTION,
   kittiInstanceSource,
@@ -30,10 +30,10 @@ import {
   readKittiFrame,
   readKittiLabelIds,
   readKittiSplit,
-} from "../data/kitti.ts";
-import { CITYSCAPES_INSTANCE_SOURCE, panopticInstanceSource } from "../data/sources.ts";
+} from "../data/datasets/kitti.ts";
+import { CITYSCAPES_INSTANCE_SOURCE, panopticInstanceSource } from "../data/datasets/sources.ts";
 import { findFiles } from "../io/find_files.ts";
-import { readInstanceResults } from "../metrics/export.ts";
+import { readInstanceResults } from "./export.ts";
 import {
   accumulateInstances,
   createInstanceStats,
@@ -79,7 +79,7 @@ import {
   schemeSection,
   semanticSection,
 } from "./record.ts";
-import { CLASS_SCHEMES, type SchemeName } from "../train/validation.ts";
+import { CLASS_SCHEMES, type SchemeName } from "./loop.ts";
 
 export interface FileEvalOptions {
   gt: string;
@@ -264,7 +264,7 @@ function categorySpaces(gt: PanopticJson, gtPath: string, pred: PanopticJson, pr
     if (!predCityscapes) {
       throw new Error(
         `${predPath}: its categories cannot be matched to the Cityscapes classes of ${gtPath} (list "categories" ` +
-          `with Cityscapes class names, as lib/metrics/export.ts writes them)`,
+          `with Cityscapes class names, as lib/eval/export.ts writes them)`,
       );
     }
     return { gt: gtCityscapes, pred: predCityscapes };

@@ -2,16 +2,16 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readKittiLabelIds, readKittiSplit } from "../data/kitti.ts";
-import { writePng } from "../data/image_io.ts";
+import { readKittiLabelIds, readKittiSplit } from "../data/datasets/kitti.ts";
+import { writePng } from "../io/image_io.ts";
 import {
   TINY_HEIGHT,
   TINY_WIDTH,
   tinyLabelIds,
   writeTinyInstances,
   writeTinyKitti,
-} from "../data/testing/tiny_kitti.ts";
-import { panopticPngDir, writeLabelIdsPng, writePanopticJson, writePanopticPng } from "../metrics/export.ts";
+} from "../data/datasets/testing/tiny_kitti.ts";
+import { panopticPngDir, writeLabelIdsPng, writePanopticJson, writePanopticPng } from "./export.ts";
 import { evaluateFiles, type FileEvalOptions } from "./file_eval.ts";
 import { recordTables } from "./record.ts";
 import {

@@ -1,11 +1,11 @@
 // Evaluates a model on an ika-layout folder (ika's validation data or its KITTI stand-in): inference, Panoptic-DeepLab
 // post-processing, the 19-class prediction reduced to ika-12, and ika-12 IoU ("none" is void, as in training).
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { type IkaFrame, listIkaFrames, readIkaFrame } from "../data/ika.ts";
-import { IKA12_CLASSES, IKA12_NONE, trainIdsToIka12 } from "../data/ika_labels.ts";
+import { type IkaFrame, listIkaFrames, readIkaFrame } from "../data/datasets/ika.ts";
+import { IKA12_CLASSES, IKA12_NONE, trainIdsToIka12 } from "../data/labels/ika_labels.ts";
 import { accumulateSemantic, semanticResult } from "../metrics/semantic.ts";
 import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
-import { CLASS_SCHEMES } from "../train/validation.ts";
+import { CLASS_SCHEMES } from "./loop.ts";
 
 export interface IkaEvalOptions {
   /** First N frames of the folder (0 or absent = all). */

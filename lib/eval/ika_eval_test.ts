@@ -4,12 +4,12 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initBackend } from "../backend.ts";
-import { labelIdsToIka12 } from "../data/ika_labels.ts";
-import { ensureIkaStandIn } from "../data/ika_standin.ts";
-import { tinyLabelIds, writeTinyKitti } from "../data/testing/tiny_kitti.ts";
+import { initBackend } from "../runtime/backend.ts";
+import { labelIdsToIka12 } from "../data/labels/ika_labels.ts";
+import { ensureIkaStandIn } from "../data/datasets/ika_standin.ts";
+import { tinyLabelIds, writeTinyKitti } from "../data/datasets/testing/tiny_kitti.ts";
 import { constantHeadsModel } from "../model/testing/constant_heads.ts";
-import { evaluateModel } from "../train/validation.ts";
+import { evaluateModel } from "./loop.ts";
 import { evaluateIka } from "./ika_eval.ts";
 
 await initBackend({ force: "wasm", log: () => {} });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeTinyInstances, writeTinyKitti } from "../data/testing/tiny_kitti.ts";
+import { writeTinyInstances, writeTinyKitti } from "../data/datasets/testing/tiny_kitti.ts";
 import { DEFAULT_EVAL, defaultRecordPath, evaluateCheckpoint, recordName, TRAIN_CATEGORIES } from "./model_eval.ts";
 import { KITTI } from "./testing/round_trip.ts";
 

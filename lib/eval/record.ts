@@ -1,14 +1,14 @@
 // The JSON record of an evaluation (model or prediction files) with named per-class scores, and its printed
 // Markdown tables: semantic IoU/iIoU, ACDC-30 / ika-12 mIoU, PQ/SQ/RQ (all/things/stuff), AP/AP50.
-import { ACDC30_CLASSES } from "../data/acdc_labels.ts";
-import { TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
-import { IKA12_CLASSES } from "../data/ika_labels.ts";
+import { ACDC30_CLASSES } from "../data/labels/acdc_labels.ts";
+import { TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
+import { IKA12_CLASSES } from "../data/labels/ika_labels.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { InstanceResult } from "../metrics/instance.ts";
 import type { CategoryQuality, PanopticCategory, PanopticResult, PQSummary } from "../metrics/panoptic.ts";
 import type { SemanticResult } from "../metrics/semantic.ts";
-import { markdownTable } from "../report/table.ts";
-import type { FrameScore } from "../train/validation.ts";
+import { markdownTable } from "../viz/markdown_table.ts";
+import type { FrameScore } from "./loop.ts";
 
 /** NaN (a class without data) is written as null in the JSON; iIoU is null when not available (see SemanticResult). */
 export interface SemanticSection {
@@ -90,7 +90,7 @@ export function schemeSection(r: SemanticResult, names: readonly string[]): Sche
   };
 }
 
-/** Names of ika's schemes as scored by lib/train/validation.ts (ika-12 without its "none" class). */
+/** Names of ika's schemes as scored by lib/eval/loop.ts (ika-12 without its "none" class). */
 export const SCHEME_NAMES = {
   acdc30: ACDC30_CLASSES.map((c) => c.name),
   ika12: IKA12_CLASSES.map((c) => c.name),

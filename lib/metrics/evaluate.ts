@@ -1,8 +1,8 @@
 // One accumulator for the three evaluations of post-processed predictions against Samples (trainId labels):
 // semantic IoU/iIoU, panoptic quality (GT thing pixels without an instance are crowd) and instance AP.
 
-import { IGNORE_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
-import type { Sample } from "../data/sample.ts";
+import { IGNORE_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
+import type { Sample } from "../data/datasets/sample.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import {
   accumulateInstances,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { sceneSample } from "../data/synthetic.ts";
-import { buildTargets } from "../data/targets.ts";
-import { THING_TRAIN_IDS } from "../data/cityscapes_labels.ts";
+import { sceneSample } from "../data/datasets/synthetic.ts";
+import { buildTargets } from "../data/pipeline/targets.ts";
+import { THING_TRAIN_IDS } from "../data/labels/cityscapes_labels.ts";
 import { panopticFromHeads } from "../postprocess/panoptic.ts";
 import { addFrame, createEvaluation, evaluationResult } from "./evaluate.ts";
 

@@ -2,7 +2,7 @@
 // with GT-void removed from the union, crowd and void handling for false positives, accumulated over images and
 // averaged over the categories with tp+fp+fn > 0 (All / Things / Stuff and per category).
 
-import type { PanopticSegmentInfo } from "../data/coco_panoptic.ts";
+import type { PanopticSegmentInfo } from "../data/datasets/coco_panoptic.ts";
 
 /** Segment id of unlabeled pixels (COCO-panoptic VOID). */
 export const VOID_ID = 0;

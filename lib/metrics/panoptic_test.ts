@@ -10,9 +10,9 @@ import {
   type PanopticSegment,
   type PanopticStats,
 } from "./panoptic.ts";
-import { readPanopticJson, rgb2id } from "../data/coco_panoptic.ts";
-import { readRgb } from "../data/image_io.ts";
-import { rgbKey } from "../data/label_maps.ts";
+import { readPanopticJson, rgb2id } from "../data/datasets/coco_panoptic.ts";
+import { readRgb } from "../io/image_io.ts";
+import { rgbKey } from "../data/labels/label_maps.ts";
 import { bddFrame, pilLuma, readRgba } from "./testing/fixture_png.ts";
 
 const FIXTURES = new URL("../../../shared/data/fixtures/", import.meta.url);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { ACDC30_NONE, NUM_ACDC30_CLASSES, TRAIN_ID_TO_ACDC30, trainIdsToAcdc30 } from "../data/acdc_labels.ts";
-import { TRAIN_CLASS_NAMES } from "../data/cityscapes_labels.ts";
-import { IKA12_NONE, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/ika_labels.ts";
+import { ACDC30_NONE, NUM_ACDC30_CLASSES, TRAIN_ID_TO_ACDC30, trainIdsToAcdc30 } from "../data/labels/acdc_labels.ts";
+import { TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
+import { IKA12_NONE, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/labels/ika_labels.ts";
 import {
   accumulateInstanceWeights,
   accumulateSemantic,

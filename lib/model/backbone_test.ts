@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { initBackend } from "../backend.ts";
+import { initBackend } from "../runtime/backend.ts";
 import { buildBackbone, FEATURE_CHANNELS, normalizeImages } from "./backbone.ts";
 import { FoldedConvBn } from "./folded_conv_bn.ts";
 import { readNsfwjsMobileNetV2, readPretrainedWeights } from "./pretrained.ts";

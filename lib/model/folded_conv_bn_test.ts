@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../backend.ts";
+import { initBackend } from "../runtime/backend.ts";
 import { type ConvKind, FoldedConvBn } from "./folded_conv_bn.ts";
 
 await initBackend();

@@ -2,7 +2,7 @@
 // the three heads cropped and resized back to the frame (offsets rescaled), then Panoptic-DeepLab post-processing.
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { THING_TRAIN_IDS } from "../data/cityscapes_labels.ts";
+import { THING_TRAIN_IDS } from "../data/labels/cityscapes_labels.ts";
 import { panopticFromHeads, type PanopticPrediction, type PostprocessOptions } from "../postprocess/panoptic.ts";
 import { SIZE_MULTIPLE } from "./panoptic_deeplab.ts";
 

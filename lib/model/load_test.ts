@@ -4,7 +4,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initBackend } from "../backend.ts";
+import { initBackend } from "../runtime/backend.ts";
 import { saveCheckpoint } from "../train/checkpoint.ts";
 import { exportFloat16 } from "../train/float16_export.ts";
 import { loadPanopticModel, resolveModelDir } from "./load.ts";

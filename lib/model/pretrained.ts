@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PROJECT_ROOT } from "../setup/data_links.ts";
+import { PROJECT_ROOT } from "../io/project.ts";
 
 /** Module of nsfwjs@4.4.0 exporting `MobileNetV2Model` (model.json and weights as lazily imported JS modules). */
 export const NSFWJS_MODEL_SPECIFIER = "nsfwjs/models/mobilenet_v2";

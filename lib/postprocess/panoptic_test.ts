@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRng } from "../data/random.ts";
+import { createRng } from "../data/pipeline/random.ts";
 import { extractCentres, nearestCentres, panopticFromHeads } from "./panoptic.ts";
 
 function heatmapWith(height: number, width: number, peaks: [number, number, number][]): Float32Array {

@@ -4,7 +4,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { initBackend } from "../backend.ts";
+import { initBackend } from "../runtime/backend.ts";
 import { latestCheckpointPath, layersModelFiles, loadCheckpoint, loadLatest, saveCheckpoint } from "./checkpoint.ts";
 import { constantModel } from "./testing/interrupted_save.ts";
 

@@ -1,12 +1,12 @@
 // Softmax cross-entropy over per-pixel class logits with an ignore label, as a sum plus the labelled-pixel count.
 import * as tf from "@tensorflow/tfjs-core";
-import { SOFTMAX_CROSS_ENTROPY } from "../kernels/softmax_cross_entropy.ts";
+import { SOFTMAX_CROSS_ENTROPY } from "../runtime/kernels/softmax_cross_entropy.ts";
 
 export const IGNORE_LABEL = 255;
 
 /**
  * Sum over labelled pixels of -log softmax(logits)[label]; labels ≥ classes (e.g. 255) are ignored. On wasm one
- * fused kernel (lib/kernels/softmax_cross_entropy.ts) gives the loss terms and the gradient.
+ * fused kernel (lib/runtime/kernels/softmax_cross_entropy.ts) gives the loss terms and the gradient.
  */
 export function softmaxCrossEntropySum(logits: tf.Tensor4D, labels: tf.Tensor): tf.Scalar {
   if (tf.getKernel(SOFTMAX_CROSS_ENTROPY, tf.getBackend())) {

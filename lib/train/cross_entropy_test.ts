@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../backend.ts";
-import { relativeError, seeded } from "../kernels/test_util.ts";
+import { initBackend } from "../runtime/backend.ts";
+import { relativeError, seeded } from "../runtime/kernels/testing/kernel_check.ts";
 import { countLabelled, IGNORE_LABEL, softmaxCrossEntropySum } from "./cross_entropy.ts";
 
 await initBackend({ force: "wasm", log: () => {} });

@@ -1,7 +1,7 @@
 // Data-parallel training over Deno workers: each worker has its own tfjs backend and model replica; every step
 // each computes gradients of its shard's summed loss, this thread adds them and divides by the batch's element
 // count, and every worker applies the same averaged gradients with its own Adam, so replicas stay bit-identical.
-import { currentBackend } from "../backend.ts";
+import { currentBackend } from "../runtime/backend.ts";
 import { LocalTrainer } from "./local_trainer.ts";
 import {
   type AdamConfig,

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../backend.ts";
+import { initBackend } from "../runtime/backend.ts";
 import { DataParallelTrainer } from "./data_parallel.ts";
-import { randomSegmentationBatch } from "./random_batch.ts";
+import { randomSegmentationBatch } from "./testing/random_batch.ts";
 import { LocalTrainer, lossAndGradients } from "./local_trainer.ts";
 import { loadTask, shardBatch, type TaskSpec } from "./train_task.ts";
 
 await initBackend();
 
 const spec: TaskSpec = {
-  module: new URL("./fixture_task.ts", import.meta.url).href,
+  module: new URL("./testing/fixture_task.ts", import.meta.url).href,
   exportName: "createFixtureTask",
   options: { classes: 4, seed: 5 },
 };

@@ -3,7 +3,7 @@
 // whole step on the batch without sending its gradients out.
 /// <reference lib="deno.worker" />
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../backend.ts";
+import { initBackend } from "../runtime/backend.ts";
 import {
   applyGradients,
   LocalTrainer,

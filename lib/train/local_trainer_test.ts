@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../backend.ts";
-import { createFixtureTask } from "./fixture_task.ts";
-import { randomSegmentationBatch } from "./random_batch.ts";
+import { initBackend } from "../runtime/backend.ts";
+import { createFixtureTask } from "./testing/fixture_task.ts";
+import { randomSegmentationBatch } from "./testing/random_batch.ts";
 import { LocalTrainer } from "./local_trainer.ts";
 
 await initBackend();

@@ -2,10 +2,10 @@
 // softmax cross-entropy bootstrapped on the top-k % pixel losses, centre-heatmap MSE and offset L1, each averaged
 // per image over its non-zero weighted losses, then over the batch, then weighted and summed.
 import * as tf from "@tensorflow/tfjs-core";
-import type { PanopticTargets } from "../data/targets.ts";
-import { IGNORE_ID } from "../data/cityscapes_labels.ts";
+import type { PanopticTargets } from "../data/pipeline/targets.ts";
+import { IGNORE_ID } from "../data/labels/cityscapes_labels.ts";
 
-/** The targets of a batch of N images on the H x W output grid (lib/data/targets.ts maps, stacked as tensors). */
+/** The targets of a batch of N images on the H x W output grid (lib/data/pipeline/targets.ts maps, stacked as tensors). */
 export interface PanopticTargetTensors {
   /** trainIds, int32 [N,H,W]; `ignoreLabel` (255) = ignore. */
   semantic: tf.Tensor3D;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../backend.ts";
-import type { PanopticTargets } from "../data/targets.ts";
+import { initBackend } from "../runtime/backend.ts";
+import type { PanopticTargets } from "../data/pipeline/targets.ts";
 import {
   averageTopKLoss,
   panopticLoss,

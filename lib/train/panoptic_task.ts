@@ -1,7 +1,7 @@
-// The Panoptic-DeepLab training task: the model, its loss on a batch of pipeline batches (lib/data/prepare.ts), and
+// The Panoptic-DeepLab training task: the model, its loss on a batch of pipeline batches (lib/data/pipeline/prepare.ts), and
 // conversions between pipeline batches and the trainer's ArrayBatch. Workers rebuild it from a TaskSpec.
 import * as tf from "@tensorflow/tfjs-core";
-import type { Batch } from "../data/prepare.ts";
+import type { Batch } from "../data/pipeline/prepare.ts";
 import { buildPanopticDeepLab, type PanopticDeepLabConfig } from "../model/panoptic_deeplab.ts";
 import { type LossOptions, panopticLoss, type PanopticTargetTensors } from "./losses.ts";
 import type { ArrayBatch, TaskSpec, TrainTask } from "./train_task.ts";

@@ -7,9 +7,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { batches } from "../data/pipeline.ts";
-import { kittiSplitSource } from "../data/sources.ts";
-import type { AugmentOptions } from "../data/augment.ts";
+import { batches } from "../data/pipeline/pipeline.ts";
+import { kittiSplitSource } from "../data/datasets/sources.ts";
+import type { AugmentOptions } from "../data/pipeline/augment.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { buildPanopticDeepLab } from "../model/panoptic_deeplab.ts";
 import { latestCheckpointPath } from "./checkpoint.ts";
@@ -21,7 +21,7 @@ import { learningRate } from "./schedule.ts";
 import { LOCK_FILE, lockRun } from "./run_lock.ts";
 import { onShutdownSignal } from "./signals.ts";
 import type { Trainer } from "./train_task.ts";
-import { evaluateModel, type ValidationSummary } from "./validation.ts";
+import { evaluateModel, type ValidationSummary } from "../eval/loop.ts";
 
 export interface TrainOptions {
   /** Folder holding one folder per run (default "runs"). */

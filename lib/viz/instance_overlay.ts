@@ -1,7 +1,7 @@
 // Instance labels drawn over their frame for visual review: one colour per instance with dark outlines, crowd
 // regions hatched in magenta; and a captioned grid of KITTI frames with their (pseudo) instance labels.
-import { readKittiFrame } from "../data/kitti.ts";
-import type { Sample } from "../data/sample.ts";
+import { readKittiFrame } from "../data/datasets/kitti.ts";
+import type { Sample } from "../data/datasets/sample.ts";
 import { imageGrid, type RgbImage } from "./grid.ts";
 import { blend, instanceColours } from "./palette.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { evenlySpaced, instanceOverlay } from "./instance_overlay.ts";
-import type { Sample } from "../data/sample.ts";
+import type { Sample } from "../data/datasets/sample.ts";
 
 Deno.test("instanceOverlay colours instances, outlines their borders, hatches crowd and leaves stuff alone", () => {
   const width = 6, height = 2;

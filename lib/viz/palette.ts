@@ -1,7 +1,7 @@
 // Colour maps for label and target maps (RGB uint8, H*W*3): instance ids, heatmaps, and blending over an image.
 // Semantic trainIds are coloured with the Cityscapes table (trainIdsToColors in data/cityscapes_labels.ts); instance
 // colours are kept apart from that table, so an instance never looks like a class region.
-import { type Rgb, TRAIN_COLORS } from "../data/cityscapes_labels.ts";
+import { type Rgb, TRAIN_COLORS } from "../data/labels/cityscapes_labels.ts";
 
 /** A colour in CIE L*a*b*. */
 type Lab = readonly [number, number, number];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { IS_THING_TRAIN_ID, TRAIN_CLASS_NAMES, TRAIN_COLORS } from "../data/cityscapes_labels.ts";
+import { IS_THING_TRAIN_ID, TRAIN_CLASS_NAMES, TRAIN_COLORS } from "../data/labels/cityscapes_labels.ts";
 import { blend, colourDistance, heatmapColours, hsvToRgb, instanceColours, MIN_CLASS_DISTANCE } from "./palette.ts";
 
 Deno.test("instance colours: 0 is black, ids are stable and distinct", () => {

@@ -9,7 +9,7 @@ import {
   TRAIN_CLASS_NAMES,
   TRAIN_COLORS,
   trainIdsToColors,
-} from "../data/cityscapes_labels.ts";
+} from "../data/labels/cityscapes_labels.ts";
 import type { PanopticPrediction, PredictedInstance } from "../postprocess/panoptic.ts";
 import { canvasToImage, type GridTile, imageToCanvas, type RgbImage } from "./grid.ts";
 import { placeLabels, type Rect } from "./label_placement.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { TRAIN_COLORS } from "../data/cityscapes_labels.ts";
+import { TRAIN_COLORS } from "../data/labels/cityscapes_labels.ts";
 import type { PanopticPrediction, PredictedInstance } from "../postprocess/panoptic.ts";
 import { imageGrid } from "./grid.ts";
 import { overlaps } from "./label_placement.ts";

@@ -3,12 +3,12 @@
 // predictions as `*_labelIds.png`, instance `.txt` + masks and COCO-panoptic JSON + PNGs.
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { IGNORE_ID, trainIdsToLabelIds } from "../../data/cityscapes_labels.ts";
-import { readPanopticFrame, readPanopticJson } from "../../data/coco_panoptic.ts";
-import { writePng } from "../../data/image_io.ts";
-import { readKittiFrame } from "../../data/kitti.ts";
-import { encodeInstanceIds } from "../../data/pseudo_instances.ts";
-import type { Sample } from "../../data/sample.ts";
+import { IGNORE_ID, trainIdsToLabelIds } from "../../data/labels/cityscapes_labels.ts";
+import { readPanopticFrame, readPanopticJson } from "../../data/datasets/coco_panoptic.ts";
+import { writePng } from "../../io/image_io.ts";
+import { readKittiFrame } from "../../data/datasets/kitti.ts";
+import { encodeInstanceIds } from "../../pseudo_labels/assign.ts";
+import type { Sample } from "../../data/datasets/sample.ts";
 import type { InstancePrediction } from "../../metrics/instance.ts";
 import {
   panopticPngDir,
@@ -16,7 +16,7 @@ import {
   writeLabelIdsPng,
   writePanopticJson,
   writePanopticPng,
-} from "../../metrics/export.ts";
+} from "../export.ts";
 
 export const PROJECT = fileURLToPath(new URL("../../../", import.meta.url));
 export const FIXTURE = join(PROJECT, "..", "shared", "data", "fixtures", "cityscapes-panoptic-frame");

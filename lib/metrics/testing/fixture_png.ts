@@ -3,7 +3,7 @@
 // drops) turned into panopticapi-style frames.
 
 import sharp from "sharp";
-import type { Image8 } from "../../data/image_io.ts";
+import type { Image8 } from "../../io/image_io.ts";
 import type { PanopticFrame, PanopticSegment } from "../panoptic.ts";
 
 export interface Rgba {

@@ -2,7 +2,7 @@
 // an optimizer whose state takes a minute to arrive, printing "stalled" once the model files are written; the test kills it.
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { initBackend } from "../../backend.ts";
+import { initBackend } from "../../runtime/backend.ts";
 import { saveCheckpoint } from "../checkpoint.ts";
 
 /** Every weight of the step-`step` model equals `step`, so a loaded checkpoint shows which save it came from. */

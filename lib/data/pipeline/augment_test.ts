@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import {
+  applyAugment,
+  type AugmentParams,
+  augmentSample,
+  drawAugmentParams,
+  flipHorizontal,
+  jitterMatrix,
+} from "./augment.ts";
+import { createRng } from "./random.ts";
+import { randomScene, sceneSample } from "../datasets/synthetic.ts";
+
+const IDENTITY: AugmentParams = {
+  scale: 1,
+  offsetY: 0,
+  offsetX: 0,
+  flip: false,
+  brightness: 1,
+  contrast: 1,
+  saturation: 1,
+  hue: 0,
+};
+const scene = randomScene("s", 40, 60, 3);
+const crop = { cropHeight: 32, cropWidth: 48 };
+
+Deno.test("same seed gives identical output, another seed differs", () => {
+  const a = augmentSample(scene, crop, 11), b = augmentSample(scene, crop, 11), c = augmentSample(scene, crop, 12);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a.image, c.image);
+  assert.equal(a.width, 48);
+  assert.equal(a.height, 32);
+});
+
+Deno.test("flipping twice is the identity; flip param equals flipHorizontal", () => {
+  assert.deepEqual(flipHorizontal(flipHorizontal(scene)), scene);
+  assert.notDeepEqual(flipHorizontal(scene).semantic, scene.semantic);
+  const same = { cropHeight: 40, cropWidth: 60 };
+  assert.deepEqual(applyAugment(scene, { ...IDENTITY, flip: true }, same), flipHorizontal(scene));
+});
+
+Deno.test("identity parameters reproduce the input exactly", () => {
+  assert.deepEqual(applyAugment(scene, IDENTITY, { cropHeight: 40, cropWidth: 60 }), scene);
+});
+
+Deno.test("crop smaller than the scaled frame takes the window at the offset", () => {
+  const out = applyAugment(scene, { ...IDENTITY, offsetY: 5, offsetX: 7 }, { cropHeight: 10, cropWidth: 20 });
+  for (let y = 0; y < 10; y++) {
+    for (let x = 0; x < 20; x++) {
+      const i = (y + 5) * 60 + x + 7;
+      assert.equal(out.semantic[y * 20 + x], scene.semantic[i]);
+      assert.equal(out.instances![y * 20 + x], scene.instances![i]);
+      assert.equal(out.image[(y * 20 + x) * 3 + 1], scene.image[i * 3 + 1]);
+    }
+  }
+});
+
+Deno.test("padding: image = pad colour, semantic = 255, instances and crowd = 0", () => {
+  // Scale 0.5 turns 40x60 into 20x30, placed at (4, 6) inside a 32x48 crop.
+  const out = applyAugment(scene, { ...IDENTITY, scale: 0.5, offsetY: -4, offsetX: -6 }, {
+    ...crop,
+    padColour: [1, 2, 3],
+  });
+  let padded = 0;
+  for (let y = 0; y < 32; y++) {
+    for (let x = 0; x < 48; x++) {
+      const o = y * 48 + x;
+      const inside = y >= 4 && y < 24 && x >= 6 && x < 36;
+      if (inside) {
+        assert.notEqual(out.semantic[o], 255);
+        continue;
+      }
+      padded++;
+      assert.deepEqual([...out.image.subarray(o * 3, o * 3 + 3)], [1, 2, 3]);
+      assert.equal(out.semantic[o], 255);
+      assert.equal(out.instances![o], 0);
+      assert.equal(out.crowd![o], 0);
+    }
+  }
+  assert.equal(padded, 32 * 48 - 20 * 30);
+});
+
+Deno.test("default pad colour is the image's mean colour", () => {
+  const flat = sceneSample("flat", 4, 4, [{ y: 0, x: 0, height: 2, width: 4, trainId: 13 }]);
+  const out = applyAugment(flat, { ...IDENTITY, offsetY: -2 }, { cropHeight: 8, cropWidth: 4 });
+  for (let c = 0; c < 3; c++) {
+    const mean = (flat.image[c] * 8 + flat.image[8 * 3 + c] * 8) / 16;
+    assert.equal(out.image[c], Math.round(mean));
+  }
+});
+
+Deno.test("scale 2 uses nearest labels: output (2y+1, 2x+1) equals input (y, x)", () => {
+  const out = applyAugment(scene, { ...IDENTITY, scale: 2 }, { cropHeight: 80, cropWidth: 120 });
+  for (let y = 0; y < 40; y++) {
+    for (let x = 0; x < 60; x++) {
+      assert.equal(out.semantic[(2 * y + 1) * 120 + 2 * x + 1], scene.semantic[y * 60 + x]);
+      assert.equal(out.semantic[(2 * y) * 120 + 2 * x], scene.semantic[y * 60 + x]);
+    }
+  }
+});
+
+Deno.test("labels only take input values (plus pad) and instances keep their class and crowd stays instance-free", () => {
+  const classOf = new Map<number, number>();
+  scene.instances!.forEach((id, i) => id > 0 && classOf.set(id, scene.semantic[i]));
+  const semanticValues = new Set([...scene.semantic, 255]);
+  for (let seed = 0; seed < 20; seed++) {
+    const out = augmentSample(scene, crop, seed);
+    for (let i = 0; i < out.semantic.length; i++) {
+      assert.ok(semanticValues.has(out.semantic[i]), `semantic value ${out.semantic[i]}`);
+      const id = out.instances![i];
+      if (id > 0) assert.equal(out.semantic[i], classOf.get(id));
+      if (out.crowd![i]) assert.equal(id, 0);
+    }
+  }
+});
+
+Deno.test("scales come from the 0.5..2.0 step-0.1 grid and all 16 occur", () => {
+  const rng = createRng(5);
+  const seen = new Set<number>();
+  for (let i = 0; i < 500; i++) seen.add(drawAugmentParams(40, 60, crop, rng).scale);
+  assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 16 }, (_, k) => (5 + k) / 10));
+});
+
+Deno.test("offsets cover crop placements inside the scaled frame and pad placements outside it", () => {
+  const rng = createRng(9);
+  for (let i = 0; i < 200; i++) {
+    const p = drawAugmentParams(40, 60, crop, rng);
+    const h = Math.round(40 * p.scale), w = Math.round(60 * p.scale);
+    assert.ok(p.offsetY >= Math.min(0, h - 32) && p.offsetY <= Math.max(0, h - 32));
+    assert.ok(p.offsetX >= Math.min(0, w - 48) && p.offsetX <= Math.max(0, w - 48));
+  }
+});
+
+Deno.test("jitter: identity matrix for neutral factors, brightness scales, hue keeps grey grey", () => {
+  const id = jitterMatrix(IDENTITY, 100);
+  id.m.forEach((v, k) => assert.ok(Math.abs(v - (k % 4 === 0 ? 1 : 0)) < 1e-12));
+  assert.equal(id.t, 0);
+  const bright = applyAugment(scene, { ...IDENTITY, brightness: 1.1 }, { cropHeight: 40, cropWidth: 60 });
+  for (let i = 0; i < 300; i++) {
+    const expected = Math.min(255, scene.image[i] * 1.1);
+    assert.ok(Math.abs(bright.image[i] - expected) <= 0.5, `pixel ${i}: ${bright.image[i]} vs ${expected}`);
+  }
+  const hue = jitterMatrix({ ...IDENTITY, hue: 0.2, saturation: 0.7 }, 0);
+  for (let r = 0; r < 3; r++) assert.ok(Math.abs(hue.m[r * 3] + hue.m[r * 3 + 1] + hue.m[r * 3 + 2] - 1) < 1e-12);
+  assert.ok(Math.abs(hue.m[0] - 1) > 0.05, "hue rotation changes colours");
+});

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { initBackend } from "../runtime/backend.ts";
+import { centernetDir, loadCenternet } from "./centernet.ts";
+import { evaluateOnPanopticFrame } from "./labeller.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const modelDir = centernetDir(`${root}data/cache`);
+const frameDir = `${root}../shared/data/fixtures/cityscapes-panoptic-frame`;
+
+// Runs only where `deno task pseudo-labels` has fetched the detector (it is not needed by CI or training).
+Deno.test({
+  name: "on the Cityscapes fixture frame the labeller recovers most of the 5 true cars",
+  ignore: !existsSync(`${modelDir}/centernet.bin`),
+  fn: async () => {
+    await initBackend();
+    const model = await loadCenternet(modelDir);
+    const q = await evaluateOnPanopticFrame(
+      model,
+      `${frameDir}/gtFine/cityscapes_panoptic_dummy_trainId.json`,
+      `${frameDir}/leftImg8bit`,
+      "fixture",
+    );
+    model.dispose();
+    assert.equal(q.trueInstances, 5);
+    const car = q.perClass.find((c) => c.name === "car")!;
+    assert.equal(car.tp + car.fn, 5, "every true car is either matched or missed");
+    assert.ok(car.tp >= 3, `only ${car.tp} of 5 cars matched`);
+    assert.ok(q.things.pq > 0.5 && q.things.pq <= 1, `PQ ${q.things.pq}`);
+  },
+});

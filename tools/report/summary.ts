@@ -1,0 +1,81 @@
+// The report's summary table: headline scores of a run's evaluation record (and of its record on the Cityscapes-format
+// fixture frame), the run's length, and the training-step speed ratio against the PyTorch peer from the newest
+// benchmark record. Missing records become rows saying so.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EvalRecord } from "../../lib/eval/record.ts";
+import { readRecords, type StepRecord } from "../../lib/train/trainer.ts";
+import { type DatedBench, readEvalRecord } from "./records.ts";
+import type { Cell } from "../../lib/viz/markdown_table.ts";
+
+/** ika's U-Net from the ACDC course on the same KITTI split, 30 classes (data/kitti README; ika acdc-notebooks). */
+export const IKA_UNET_MIOU = { withoutAugmentation: 0.3437, withAugmentation: 0.3771 };
+
+/** A fraction as a percentage with one decimal; "–" for a missing or NaN value. */
+export function percent(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? "–" : (100 * v).toFixed(1);
+}
+
+/** A run's evaluation record on the real Cityscapes-format panoptic frame of ../shared/data/fixtures. */
+export const FIXTURE_RECORD = "eval-cityscapes_panoptic_dummy_trainId.json";
+
+/** The parts of a train-step bench record the summary reads (older records have no threaded run). */
+interface TrainStepData {
+  tfjs: { step: { medianMs: number } };
+  threaded?: { threads: number; step: { medianMs: number } } | null;
+  torch?: { threads: number; stepMs: number } | { skipped: string } | null;
+}
+
+export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench: DatedBench | null): Cell[][] {
+  const rows: Cell[][] = [];
+  if (evalRecord) {
+    const pq = evalRecord.panoptic?.all;
+    rows.push(
+      ["semantic mIoU, 19 Cityscapes classes (%)", percent(evalRecord.semantic?.miou)],
+      ["semantic mIoU, ika's ACDC 30 classes (%)", percent(evalRecord.schemes?.acdc30.miou)],
+      [
+        "  ika's U-Net on the same split, without / with augmentation (%)",
+        `${percent(IKA_UNET_MIOU.withoutAugmentation)} / ${percent(IKA_UNET_MIOU.withAugmentation)}`,
+      ],
+      ["semantic mIoU, ika's 12 classes (%)", percent(evalRecord.schemes?.ika12.miou)],
+      ["PQ / SQ / RQ, all classes (%)", [pq?.pq, pq?.sq, pq?.rq].map(percent).join(" / ")],
+      ["instance AP / AP50 (%)", `${percent(evalRecord.instance?.ap)} / ${percent(evalRecord.instance?.ap50)}`],
+      ["validation frames", evalRecord.frames],
+    );
+    const fixture = readEvalRecord(join(runDir, FIXTURE_RECORD));
+    if (fixture) {
+      const f = fixture.panoptic?.all;
+      rows.push([
+        "PQ / SQ / RQ on the Cityscapes-format frame with true instances (deeplab2 test data) (%)",
+        [f?.pq, f?.sq, f?.rq].map(percent).join(" / "),
+      ]);
+    }
+  } else {
+    rows.push(["evaluation", `no record yet: deno task eval --checkpoint ${runDir}`]);
+  }
+  if (existsSync(join(runDir, "train.jsonl"))) {
+    const steps = readRecords(runDir).filter((r): r is StepRecord => r.type === "step");
+    const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8"));
+    const last = steps[steps.length - 1];
+    if (last) {
+      rows.push(
+        ["training steps × batch, crop", `${last.step} × ${config.batchSize}, ${config.crop.join("x")}`],
+        ["training time (minutes)", Math.round(last.elapsedSeconds / 60)],
+      );
+    }
+  }
+  if (bench) {
+    const d = bench.result.data as TrainStepData;
+    const torch = d.torch && "stepMs" in d.torch ? d.torch : null;
+    const ratio = (ms: number) => torch ? `${(ms / torch.stepMs).toFixed(2)}×` : "no PyTorch peer in the record";
+    const peer = `PyTorch CPU (${torch?.threads ?? "–"} threads)`;
+    rows.push([`training step time, tfjs wasm (1 thread) / ${peer}`, ratio(d.tfjs.step.medianMs)]);
+    if (d.threaded) {
+      rows.push([
+        `training step time, tfjs wasm (${d.threaded.threads} threads) / ${peer}`,
+        ratio(d.threaded.step.medianMs),
+      ]);
+    }
+  }
+  return rows;
+}

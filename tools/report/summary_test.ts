@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import type { EvalRecord } from "../../lib/eval/record.ts";
+import { FIXTURE_RECORD, percent, summaryRows } from "./summary.ts";
+
+Deno.test("percent formats fractions and marks missing values", () => {
+  assert.deepEqual([percent(0.12345), percent(NaN), percent(null), percent(undefined)], ["12.3", "–", "–", "–"]);
+});
+
+Deno.test("summaryRows reads the evaluation, the run record and the benchmark ratio", () => {
+  const run = mkdtempSync(join(tmpdir(), "run-"));
+  writeFileSync(join(run, "config.json"), JSON.stringify({ batchSize: 4, crop: [256, 512] }));
+  writeFileSync(
+    join(run, "train.jsonl"),
+    [1, 2].map((step) => JSON.stringify({ type: "step", step, elapsedSeconds: 60 * step })).join("\n") + "\n",
+  );
+  const evalRecord = {
+    frames: 60,
+    semantic: { miou: 0.5 },
+    schemes: { acdc30: { miou: 0.4 }, ika12: { miou: 0.6 } },
+    panoptic: { all: { pq: 0.3, sq: 0.7, rq: 0.4 } },
+    instance: { ap: 0.1, ap50: 0.2 },
+  } as unknown as EvalRecord;
+  const bench = {
+    file: "x",
+    result: {
+      section: "train-step",
+      methodology: [],
+      headers: [],
+      rows: [],
+      data: {
+        tfjs: { step: { medianMs: 3000 } },
+        threaded: { threads: 2, step: { medianMs: 1500 } },
+        torch: { threads: 2, stepMs: 750 },
+      },
+    },
+  };
+  const rows = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
+  assert.equal(rows["semantic mIoU, 19 Cityscapes classes (%)"], "50.0");
+  assert.equal(rows["PQ / SQ / RQ, all classes (%)"], "30.0 / 70.0 / 40.0");
+  assert.equal(rows["training steps × batch, crop"], "2 × 4, 256x512");
+  assert.equal(rows["training time (minutes)"], 2);
+  const fixtureRow = "PQ / SQ / RQ on the Cityscapes-format frame with true instances (deeplab2 test data) (%)";
+  assert.equal(rows[fixtureRow], undefined);
+  writeFileSync(join(run, FIXTURE_RECORD), JSON.stringify({ panoptic: { all: { pq: 0.25, sq: 0.5, rq: 0.5 } } }));
+  const withFixture = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
+  assert.equal(withFixture[fixtureRow], "25.0 / 50.0 / 50.0");
+  assert.equal(rows["training step time, tfjs wasm (1 thread) / PyTorch CPU (2 threads)"], "4.00×");
+  assert.equal(rows["training step time, tfjs wasm (2 threads) / PyTorch CPU (2 threads)"], "2.00×");
+  assert.deepEqual(summaryRows(join(run, "none"), null, null), [[
+    "evaluation",
+    `no record yet: deno task eval --checkpoint ${join(run, "none")}`,
+  ]]);
+});

@@ -1,0 +1,33 @@
+// `deno run -A tools/tasks/check_kitti.ts [--dir data/kitti] [--instance-dir DIR]`: checks a KITTI-layout folder's
+// completeness, reads every frame fully and prints the class pixel histogram; exits 1 on any problem.
+import { parseArgs } from "node:util";
+import { TRAIN_CLASS_NAMES } from "../../lib/data/labels/cityscapes_labels.ts";
+import { checkKittiFolder, verifyKittiFrames } from "../../lib/data/datasets/kitti.ts";
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: "string", default: "data/kitti" },
+    "instance-dir": { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log("deno run -A tools/tasks/check_kitti.ts [--dir data/kitti] [--instance-dir DIR]");
+  Deno.exit(0);
+}
+const start = performance.now();
+const problems = await checkKittiFolder(values.dir);
+const result = await verifyKittiFrames(values.dir, { instanceDir: values["instance-dir"] });
+const total = result.trainIdPixels.reduce((a, b) => a + b, 0);
+console.log(`${values.dir}: ${result.frames} frames read in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+if (values["instance-dir"]) console.log(`instances: ${result.instances}`);
+for (const [t, n] of result.trainIdPixels.entries()) {
+  const name = t < 19 ? TRAIN_CLASS_NAMES[t] : "ignore (255)";
+  console.log(
+    `${String(t < 19 ? t : 255).padStart(3)} ${name.padEnd(14)} ${String(n).padStart(10)} px ${
+      (100 * n / total).toFixed(2).padStart(6)
+    } %`,
+  );
+}
+for (const p of [...problems, ...result.problems]) console.error(`problem: ${p}`);
+Deno.exit(problems.length + result.problems.length ? 1 : 0);
