@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from "../lib/io/project.ts";
 const MODULES = [
   "tools/setup/data_links_test.ts", // read, write
   "tools/setup/system_test.ts", // run, env
-  "lib/train/checkpoint_test.ts", // net (127.0.0.1)
+  "lib/model/checkpoint_test.ts", // net (127.0.0.1)
   "lib/io/image_io_test.ts", // ffi (sharp)
 ];
 

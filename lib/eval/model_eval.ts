@@ -3,7 +3,12 @@
 // per-frame scores and times. Its default name says how the evaluation differs from the full, default one.
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { IS_THING_TRAIN_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
+import {
+  IS_THING_TRAIN_ID,
+  NUM_TRAIN_CLASSES,
+  THING_TRAIN_IDS,
+  TRAIN_CLASS_NAMES,
+} from "../data/labels/cityscapes_labels.ts";
 import { KITTI_ATTRIBUTION, kittiInstanceSource } from "../data/datasets/kitti.ts";
 import { type DatasetSource, kittiSplitSource } from "../data/datasets/sources.ts";
 import { loadPanopticModel } from "../model/load.ts";

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initBackend } from "../runtime/backend.ts";
-import { saveCheckpoint } from "../train/checkpoint.ts";
+import { saveCheckpoint } from "./checkpoint.ts";
 import { exportFloat16 } from "../train/float16_export.ts";
 import { loadPanopticModel, resolveModelDir } from "./load.ts";
 

@@ -4,7 +4,12 @@
 import type { GraphModel } from "@tensorflow/tfjs-converter";
 import { join } from "node:path";
 import { DEFAULT_DETECT_OPTIONS, detectFrame, type DetectOptions } from "./centernet.ts";
-import { colorsToLabelIds, IS_THING_TRAIN_ID, labelIdsToTrainIds, TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
+import {
+  colorsToLabelIds,
+  IS_THING_TRAIN_ID,
+  labelIdsToTrainIds,
+  TRAIN_CLASS_NAMES,
+} from "../data/labels/cityscapes_labels.ts";
 import { listPanopticFrames, readPanopticFrame } from "../data/datasets/coco_panoptic.ts";
 import { assertSameSize, type Image16, type Image8, readRgb } from "../io/image_io.ts";
 import {
@@ -15,8 +20,7 @@ import {
   encodeInstanceIds,
   type InstanceAssignment,
 } from "./assign.ts";
-import { pseudoInstancePQ } from "./quality.ts";
-import type { FixtureQuality } from "./readme.ts";
+import { type FixtureQuality, pseudoInstancePQ } from "./quality.ts";
 
 export interface PseudoLabelOptions {
   detect: DetectOptions;

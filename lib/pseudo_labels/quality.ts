@@ -8,6 +8,7 @@ import {
   frameFromLabelMap,
   type PanopticResult,
   panopticResult,
+  type PQSummary,
 } from "../metrics/panoptic.ts";
 
 /** Pixel and instance counts of one thing class. */
@@ -101,4 +102,14 @@ export function pseudoInstancePQ(
   });
   accumulatePanoptic(stats, gt, pred, source);
   return panopticResult(stats);
+}
+
+export interface FixtureQuality {
+  /** Frame path relative to the project root. */
+  frame: string;
+  trueInstances: number;
+  pseudoInstances: number;
+  things: PQSummary;
+  /** Per thing class present in the frame: PQ, SQ, RQ and counts. */
+  perClass: { name: string; pq: number; sq: number; rq: number; tp: number; fp: number; fn: number }[];
 }

@@ -1,21 +1,10 @@
 // The machine-readable record of a pseudo-label run (data/kitti-instances/quality.json), and the README and the
 // quality tables (for notebooks) generated from it, so that every figure shown comes from code.
 import { existsSync, readFileSync } from "node:fs";
-import type { PQSummary } from "../metrics/panoptic.ts";
 import { TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
 import { COMPATIBLE_DETECTIONS } from "./assign.ts";
 import type { PseudoLabelOptions } from "./labeller.ts";
-import type { ClassCoverage } from "./quality.ts";
-
-export interface FixtureQuality {
-  /** Frame path relative to the project root. */
-  frame: string;
-  trueInstances: number;
-  pseudoInstances: number;
-  things: PQSummary;
-  /** Per thing class present in the frame: PQ, SQ, RQ and counts. */
-  perClass: { name: string; pq: number; sq: number; rq: number; tp: number; fp: number; fn: number }[];
-}
+import type { ClassCoverage, FixtureQuality } from "./quality.ts";
 
 export interface PseudoLabelQuality {
   command: string;

@@ -174,7 +174,7 @@ export async function initBackend(options: InitOptions = {}): Promise<BackendCho
     choice = { name: found, reason: skipped.length ? `skipped ${skipped.join("; ")}` : "first choice" };
   }
   await tf.ready();
-  await registerTrainingKernels(choice.name);
+  await registerTrainingKernels();
   if (current?.name !== choice.name) log(`tfjs backend: ${describeBackend(choice.name)} (${choice.reason})`);
   current = choice;
   return choice;

@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { existsSync, renameSync, rmSync } from "node:fs";
-import { layersModelFiles } from "./checkpoint.ts";
+import { layersModelFiles } from "../model/checkpoint.ts";
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 

@@ -4,7 +4,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { initBackend } from "../runtime/backend.ts";
-import { layersModelFiles } from "./checkpoint.ts";
+import { layersModelFiles } from "../model/checkpoint.ts";
 import { exportFloat16, quantizeFloat16 } from "./float16_export.ts";
 
 Deno.test("float16 export halves the weights and loads back as the float16-rounded float32 weights", async () => {

@@ -1,7 +1,7 @@
 // One training step in this thread: forward, backward and Adam on a task's trainable weights; also the gradient
 // computation that data-parallel workers share.
 import * as tf from "@tensorflow/tfjs-core";
-import { loadLatest, saveCheckpoint } from "./checkpoint.ts";
+import { loadLatest, saveCheckpoint } from "../model/checkpoint.ts";
 import {
   type AdamConfig,
   type ArrayBatch,

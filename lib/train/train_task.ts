@@ -56,7 +56,7 @@ export interface StepResult {
   gradNorm: number;
 }
 
-/** What a checkpoint stores besides the weights and the optimizer state (see lib/train/checkpoint.ts). */
+/** What a checkpoint stores besides the weights and the optimizer state (see lib/model/checkpoint.ts). */
 export interface TrainState {
   step: number;
   config?: unknown;

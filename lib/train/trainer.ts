@@ -12,7 +12,7 @@ import { kittiSplitSource } from "../data/datasets/sources.ts";
 import type { AugmentOptions } from "../data/pipeline/augment.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { buildPanopticDeepLab } from "../model/panoptic_deeplab.ts";
-import { latestCheckpointPath } from "./checkpoint.ts";
+import { latestCheckpointPath } from "../model/checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { createTrainer } from "./data_parallel.ts";
 import { exportFloat16 } from "./float16_export.ts";

@@ -2,7 +2,12 @@
 // labels (GT centre heatmap and offsets, confident class probabilities): a bench section with a built-in check
 // that the scores come out perfect.
 
-import { IGNORE_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../../lib/data/labels/cityscapes_labels.ts";
+import {
+  IGNORE_ID,
+  NUM_TRAIN_CLASSES,
+  THING_TRAIN_IDS,
+  TRAIN_CLASS_NAMES,
+} from "../../lib/data/labels/cityscapes_labels.ts";
 import type { Sample } from "../../lib/data/datasets/sample.ts";
 import { type SceneBox, sceneSample } from "../../lib/data/datasets/synthetic.ts";
 import { buildTargets } from "../../lib/data/pipeline/targets.ts";

@@ -1,7 +1,7 @@
 // Links the datasets from ../shared/data into the project's git-ignored data/ folder, or explains where to
 // download them. Never deletes or overwrites anything: an existing folder is checked and left as it is.
 import { existsSync, lstatSync, mkdirSync, symlinkSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 
 export interface DataLink {
   /** Human name used in messages. */

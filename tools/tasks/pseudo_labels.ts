@@ -5,7 +5,12 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { initBackend } from "../../lib/runtime/backend.ts";
-import { DETECTOR_PACKAGE, DETECTOR_VERSION, fetchCenternet, loadCenternet } from "../../lib/pseudo_labels/centernet.ts";
+import {
+  DETECTOR_PACKAGE,
+  DETECTOR_VERSION,
+  fetchCenternet,
+  loadCenternet,
+} from "../../lib/pseudo_labels/centernet.ts";
 import { readGray16, readImageSize, writePng } from "../../lib/io/image_io.ts";
 import { listKittiFrames } from "../../lib/data/datasets/kitti.ts";
 import {
@@ -14,7 +19,11 @@ import {
   pseudoLabelKittiFrame,
 } from "../../lib/pseudo_labels/labeller.ts";
 import { addCoverage, emptyCoverage } from "../../lib/pseudo_labels/quality.ts";
-import { type PseudoLabelQuality, readPseudoLabelQuality, renderPseudoLabelReadme } from "../../lib/pseudo_labels/readme.ts";
+import {
+  type PseudoLabelQuality,
+  readPseudoLabelQuality,
+  renderPseudoLabelReadme,
+} from "../../lib/pseudo_labels/readme.ts";
 import { writeFileAtomic } from "../../lib/io/atomic_write.ts";
 import { PROJECT_ROOT } from "../../lib/io/project.ts";
 

@@ -11,7 +11,9 @@ import {
 } from "./ika_labels.ts";
 import { rgbKey } from "./label_maps.ts";
 
-const XML = fileURLToPath(new URL("../../../../shared/data/ika/convert_cityscapes_to_ika_reduced.xml", import.meta.url));
+const XML = fileURLToPath(
+  new URL("../../../../shared/data/ika/convert_cityscapes_to_ika_reduced.xml", import.meta.url),
+);
 
 Deno.test("ika-12 agrees with every rule of ika's convert_cityscapes_to_ika_reduced.xml", () => {
   const xml = Deno.readTextFileSync(XML);

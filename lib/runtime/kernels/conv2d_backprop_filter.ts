@@ -20,7 +20,9 @@ export function conv2dBackpropFilter(
   backend: WasmBackend,
 ): TensorInfo {
   if (attrs.dataFormat === "NCHW") {
-    throw new Error("lib/runtime/kernels/conv2d_backprop_filter.ts: wasm Conv2DBackpropFilter supports NHWC only, got NCHW");
+    throw new Error(
+      "lib/runtime/kernels/conv2d_backprop_filter.ts: wasm Conv2DBackpropFilter supports NHWC only, got NCHW",
+    );
   }
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],

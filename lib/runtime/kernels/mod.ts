@@ -6,7 +6,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
-import type { BackendName } from "../backend.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
 import { conv2dConfig } from "./conv2d.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
@@ -74,7 +73,9 @@ export function registerWasmTrainingKernels(options: { replacements?: boolean } 
   for (const [name, { make, composite }] of Object.entries(WASM_REPLACEMENTS)) {
     if (!displaced.has(name)) {
       const stock = getKernel(name, "wasm");
-      if (!stock) throw new Error(`lib/runtime/kernels/mod.ts: the wasm backend has no stock ${name} kernel to replace`);
+      if (!stock) {
+        throw new Error(`lib/runtime/kernels/mod.ts: the wasm backend has no stock ${name} kernel to replace`);
+      }
       displaced.set(name, stock);
       if (composite) stockKernels.set(name, stock);
     }
@@ -96,8 +97,12 @@ function wasmHeap(): WasmHeap {
   return { memory, malloc: (bytes) => module._malloc(bytes) };
 }
 
-/** Called by initBackend once a backend has started; for wasm it first starts the SIMD pool on as many threads. */
-export async function registerTrainingKernels(backend: BackendName): Promise<void> {
+/**
+ * Called by initBackend once a backend has started (the active one, `tf.getBackend()`); for wasm it first starts the
+ * SIMD pool on as many threads.
+ */
+export async function registerTrainingKernels(): Promise<void> {
+  const backend = tf.getBackend();
   if (backend === "wasm") {
     await startSimdPool(wasmHeap(), getThreadsCount());
     registerWasmTrainingKernels();

@@ -41,11 +41,15 @@ export class SimdPool {
   static async create(heap: WasmHeap, threads: number): Promise<SimdPool> {
     const most = Math.floor((CONTROL.ints - CONTROL.tableOffset(0)) / 2);
     if (!(Number.isInteger(threads) && threads >= 1 && threads <= most)) {
-      throw new Error(`lib/runtime/kernels/simd/pool.ts: thread count must be an integer in 1..${most}, got ${threads}`);
+      throw new Error(
+        `lib/runtime/kernels/simd/pool.ts: thread count must be an integer in 1..${most}, got ${threads}`,
+      );
     }
     const shared = heap.memory.buffer instanceof SharedArrayBuffer;
     if (threads > 1 && !shared) {
-      throw new Error(`lib/runtime/kernels/simd/pool.ts: ${threads} threads need a shared memory (tfjs-wasm's threaded build)`);
+      throw new Error(
+        `lib/runtime/kernels/simd/pool.ts: ${threads} threads need a shared memory (tfjs-wasm's threaded build)`,
+      );
     }
     const binary = await simdKernelsBinary(shared);
     const memory = heap.memory;
@@ -90,7 +94,9 @@ export class SimdPool {
     const deadline = performance.now() + HELPER_TIMEOUT_MS;
     for (let left = Atomics.load(c, CONTROL.pending); left !== 0; left = Atomics.load(c, CONTROL.pending)) {
       if (performance.now() > deadline) {
-        throw new Error(`lib/runtime/kernels/simd/pool.ts: ${left} helper thread(s) did not finish in ${HELPER_TIMEOUT_MS} ms`);
+        throw new Error(
+          `lib/runtime/kernels/simd/pool.ts: ${left} helper thread(s) did not finish in ${HELPER_TIMEOUT_MS} ms`,
+        );
       }
       Atomics.wait(c, CONTROL.pending, left, 1000);
     }
@@ -104,9 +110,13 @@ let ready: SimdPool | undefined;
 export async function startSimdPool(heap: WasmHeap, threads: number): Promise<SimdPool> {
   starting ??= SimdPool.create(heap, threads);
   ready = await starting;
-  if (ready.memory !== heap.memory) throw new Error("lib/runtime/kernels/simd/pool.ts: the SIMD pool runs on another heap");
+  if (ready.memory !== heap.memory) {
+    throw new Error("lib/runtime/kernels/simd/pool.ts: the SIMD pool runs on another heap");
+  }
   if (ready.threads !== threads) {
-    throw new Error(`lib/runtime/kernels/simd/pool.ts: the SIMD pool already runs ${ready.threads} thread(s), not ${threads}`);
+    throw new Error(
+      `lib/runtime/kernels/simd/pool.ts: the SIMD pool already runs ${ready.threads} thread(s), not ${threads}`,
+    );
   }
   return ready;
 }

@@ -231,7 +231,7 @@ Deno.test("killing a process in the middle of a save leaves the previous checkpo
   await initBackend({ ...quiet, force: "cpu" });
   const dir = tempDir();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "lib/train/testing/interrupted_save.ts", dir],
+    args: ["run", "-A", "lib/model/testing/interrupted_save.ts", dir],
     cwd: PROJECT,
     stdout: "piped",
     stderr: "null",
