@@ -28,8 +28,8 @@ export interface PredictedInstance {
   classId: number;
   /** Centre heatmap value × mean probability of its class over its mask (centre value alone for argmax input). */
   score: number;
-  centreScore: number;
-  centre: { y: number; x: number };
+  centerScore: number;
+  center: { y: number; x: number };
   /** Row-major pixel indices of its mask. */
   pixels: Uint32Array;
 }
@@ -44,7 +44,7 @@ export interface PanopticPrediction {
   instances: PredictedInstance[];
 }
 
-export interface Centre {
+export interface Center {
   y: number;
   x: number;
   score: number;
@@ -54,21 +54,21 @@ export interface Centre {
  * Centres: heatmap values > threshold that equal the max of their k×k window (zero padding), in row-major
  * order; when more than keepK remain, only those scoring strictly above the keepK-th best are kept.
  */
-export function extractCentres(
+export function extractCenters(
   heatmap: Float32Array,
   height: number,
   width: number,
   threshold = 0.1,
   nmsKernel = 7,
   keepK = 400,
-): Centre[] {
+): Center[] {
   if (heatmap.length !== height * width) {
     throw new Error(`centre heatmap has ${heatmap.length} values, expected ${height}x${width}`);
   }
   if (nmsKernel < 1 || nmsKernel % 2 !== 1) throw new Error(`NMS kernel must be odd and ≥ 1, got ${nmsKernel}`);
   const r = (nmsKernel - 1) / 2;
   const t = Math.fround(threshold); // compared in float32, like the heatmap (0.1f itself is not > 0.1f)
-  const centres: Centre[] = [];
+  const centers: Center[] = [];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const v = heatmap[y * width + x];
@@ -85,30 +85,30 @@ export function extractCentres(
           }
         }
       }
-      if (isMax) centres.push({ y, x, score: v });
+      if (isMax) centers.push({ y, x, score: v });
     }
   }
-  if (keepK > 0 && centres.length > keepK) {
-    const kth = centres.map((c) => c.score).sort((a, b) => b - a)[keepK - 1];
-    return centres.filter((c) => c.score > kth);
+  if (keepK > 0 && centers.length > keepK) {
+    const kth = centers.map((c) => c.score).sort((a, b) => b - a)[keepK - 1];
+    return centers.filter((c) => c.score > kth);
   }
-  return centres;
+  return centers;
 }
 
 /**
  * For each pixel with include[i] = 1, the 1-based index of the centre nearest to its vote (pixel + offset),
  * lowest index on ties; 0 for other pixels or when there are no centres.
  */
-export function nearestCentres(
+export function nearestCenters(
   offsets: Float32Array,
   height: number,
   width: number,
-  centres: readonly Centre[],
+  centers: readonly Center[],
   include: Uint8Array,
 ): Int32Array {
-  const nc = centres.length;
-  const cy = Float64Array.from(centres, (c) => c.y);
-  const cx = Float64Array.from(centres, (c) => c.x);
+  const nc = centers.length;
+  const cy = Float64Array.from(centers, (c) => c.y);
+  const cx = Float64Array.from(centers, (c) => c.x);
   // Fast path: a vote closer to centre k than half the gap to k's nearest other centre (squared: safe[k]) must
   // be nearest to k (triangle inequality), so only votes outside that radius scan all centres.
   const safe = new Float64Array(nc).fill(Infinity);
@@ -190,15 +190,15 @@ export function panopticFromHeads(
   const voidValue = (options.voidLabel ?? 255) * divisor;
   const stuffAreaLimit = options.stuffAreaLimit ?? 2048;
   const classes = argmaxClasses(semantic, n);
-  const centres = extractCentres(heatmap, height, width, options.centerThreshold, options.nmsKernel, options.keepK);
+  const centers = extractCenters(heatmap, height, width, options.centerThreshold, options.nmsKernel, options.keepK);
 
   const isThing = new Uint8Array(256);
   for (const c of options.thingClasses) isThing[c] = 1;
 
   const thingPixels = new Uint8Array(n);
   for (let i = 0; i < n; i++) thingPixels[i] = isThing[classes[i]];
-  const owner = nearestCentres(offsets, height, width, centres, thingPixels);
-  const nc = centres.length;
+  const owner = nearestCenters(offsets, height, width, centers, thingPixels);
+  const nc = centers.length;
 
   // Majority class per instance (ties → smallest class id), numbered per class in order of first appearance.
   const votes = new Float64Array((nc + 1) * 256);
@@ -245,8 +245,8 @@ export function panopticFromHeads(
   const probs = "probabilities" in semantic ? semantic : null;
   const instances: PredictedInstance[] = order.map((o) => {
     const pixels = buffer.subarray(start[o], start[o + 1]);
-    const centre = centres[o - 1];
-    let score = centre.score;
+    const center = centers[o - 1];
+    let score = center.score;
     if (probs) {
       let sum = 0;
       for (let j = 0; j < pixels.length; j++) {
@@ -258,8 +258,8 @@ export function panopticFromHeads(
       panopticId: panopticOf[o],
       classId: instanceClass[o],
       score,
-      centreScore: centre.score,
-      centre: { y: centre.y, x: centre.x },
+      centerScore: center.score,
+      center: { y: center.y, x: center.x },
       pixels,
     };
   });

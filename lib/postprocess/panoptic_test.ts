@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createRng } from "../data/pipeline/random.ts";
-import { extractCentres, nearestCentres, panopticFromHeads } from "./panoptic.ts";
+import { extractCenters, nearestCenters, panopticFromHeads } from "./panoptic.ts";
 
 function heatmapWith(height: number, width: number, peaks: [number, number, number][]): Float32Array {
   const h = new Float32Array(height * width);
@@ -16,19 +16,19 @@ Deno.test("centres: strict threshold, max-pool NMS window, plateaus kept, row-ma
     [8, 8, 0.3],
     [8, 7, 0.3], // plateau: both equal their window max
   ]);
-  const k3 = extractCentres(h, 9, 9, 0.1, 3, 0);
+  const k3 = extractCenters(h, 9, 9, 0.1, 3, 0);
   assert.deepEqual(k3.map((c) => [c.y, c.x]), [[2, 2], [2, 4], [8, 7], [8, 8]]);
-  const k5 = extractCentres(h, 9, 9, 0.1, 5, 0);
+  const k5 = extractCenters(h, 9, 9, 0.1, 5, 0);
   assert.deepEqual(k5.map((c) => [c.y, c.x]), [[2, 4], [8, 7], [8, 8]]);
   assert.ok(Math.abs(k5[0].score - 0.6) < 1e-7);
 });
 
 Deno.test("centres: top-k keeps scores strictly above the k-th best, so ties can leave fewer", () => {
   const h = heatmapWith(1, 9, [[0, 0, 0.9], [0, 2, 0.5], [0, 4, 0.5], [0, 6, 0.3], [0, 8, 0.2]]);
-  assert.deepEqual(extractCentres(h, 1, 9, 0.1, 1, 3).map((c) => c.x), [0]); // 3rd best 0.5: only 0.9 is above
-  assert.deepEqual(extractCentres(h, 1, 9, 0.1, 1, 4).map((c) => c.x), [0, 2, 4]);
-  assert.equal(extractCentres(h, 1, 9, 0.1, 1, 5).length, 5); // not more than k: all kept
-  assert.throws(() => extractCentres(h, 1, 9, 0.1, 4), /NMS kernel must be odd/);
+  assert.deepEqual(extractCenters(h, 1, 9, 0.1, 1, 3).map((c) => c.x), [0]); // 3rd best 0.5: only 0.9 is above
+  assert.deepEqual(extractCenters(h, 1, 9, 0.1, 1, 4).map((c) => c.x), [0, 2, 4]);
+  assert.equal(extractCenters(h, 1, 9, 0.1, 1, 5).length, 5); // not more than k: all kept
+  assert.throws(() => extractCenters(h, 1, 9, 0.1, 4), /NMS kernel must be odd/);
 });
 
 // 4x8 frame: rows 0–2 are cars (13) in two blobs, row 3 road (0). Centres at (1,1) and (1,6).
@@ -99,7 +99,7 @@ Deno.test("panoptic: offsets group thing pixels, majority class, per-class numbe
   ]);
   assert.deepEqual(p.instances.map((i) => [i.panopticId, i.classId, i.pixels.length]), [[L, CAR, 11], [R, CAR, 13]]);
   assert.ok(Math.abs(p.instances[0].score - 0.9) < 1e-7, "argmax input: score = centre value");
-  assert.deepEqual(p.instances[1].centre, { y: 1, x: 6 });
+  assert.deepEqual(p.instances[1].center, { y: 1, x: 6 });
   assert.deepEqual(Array.from(p.instances[1].pixels.slice(0, 2)), [3, 4]);
 });
 
@@ -136,7 +136,7 @@ Deno.test("panoptic: probabilities give argmax classes and score = centre × mea
   // left car: 11 px; car probability 0.6 on (0,0..2), 0.1 on the person pixel, 0.8 on the other 7.
   const left = (3 * 0.6 + 0.1 + 7 * 0.8) / 11;
   assert.ok(Math.abs(p.instances[0].score - 0.9 * left) < 1e-6);
-  assert.ok(Math.abs(p.instances[0].centreScore - 0.9) < 1e-7);
+  assert.ok(Math.abs(p.instances[0].centerScore - 0.9) < 1e-7);
 });
 
 Deno.test("panoptic: mismatched head sizes throw", () => {
@@ -154,16 +154,16 @@ Deno.test("panoptic: mismatched head sizes throw", () => {
 Deno.test("nearest centres: the fast path agrees with a full scan on noisy votes", () => {
   const rng = createRng(7);
   const h = 30, w = 50;
-  const centres = Array.from({ length: 12 }, () => ({ y: rng.int(h), x: rng.int(w), score: 1 }));
-  centres.push({ ...centres[0] }); // a duplicate centre: ties go to the lower index
+  const centers = Array.from({ length: 12 }, () => ({ y: rng.int(h), x: rng.int(w), score: 1 }));
+  centers.push({ ...centers[0] }); // a duplicate centre: ties go to the lower index
   const offsets = new Float32Array(h * w * 2);
   for (let i = 0; i < h * w; i++) {
-    const c = centres[rng.int(centres.length)];
+    const c = centers[rng.int(centers.length)];
     offsets[2 * i] = c.y - Math.floor(i / w) + (rng.next() - 0.5) * 8;
     offsets[2 * i + 1] = c.x - (i % w) + (rng.next() - 0.5) * 8;
   }
   const include = new Uint8Array(h * w).map((_, i) => (i % 7 === 3 ? 0 : 1));
-  const owner = nearestCentres(offsets, h, w, centres, include);
+  const owner = nearestCenters(offsets, h, w, centers, include);
   for (let i = 0; i < h * w; i++) {
     if (!include[i]) {
       assert.equal(owner[i], 0);
@@ -171,7 +171,7 @@ Deno.test("nearest centres: the fast path agrees with a full scan on noisy votes
     }
     const py = Math.floor(i / w) + offsets[2 * i], px = (i % w) + offsets[2 * i + 1];
     let best = 0, bestD = Infinity;
-    centres.forEach((c, k) => {
+    centers.forEach((c, k) => {
       const d = (c.y - py) ** 2 + (c.x - px) ** 2;
       if (d < bestD) [best, bestD] = [k, d];
     });

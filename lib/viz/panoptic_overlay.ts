@@ -108,7 +108,7 @@ export function instanceLabelBoxes(
   const names = options.classNames ?? TRAIN_CLASS_NAMES;
   const labels = shownInstances(prediction, options).sort((a, b) => b.score - a.score).map((inst) => {
     const text = `${names[inst.classId] ?? inst.classId} ${inst.score.toFixed(2)}`;
-    return { text, anchor: inst.centre, width: measure(text) + 4, height: fontSize + 4 };
+    return { text, anchor: inst.center, width: measure(text) + 4, height: fontSize + 4 };
   });
   const rects = placeLabels(labels, prediction);
   return labels.flatMap(({ text }, k) => (rects[k] ? [{ text, rect: rects[k] }] : []));

@@ -25,8 +25,8 @@ const prediction: PanopticPrediction = {
     panopticId: 13001,
     classId: 13,
     score: 0.87,
-    centreScore: 0.9,
-    centre: { y: 1, x: 2 },
+    centerScore: 0.9,
+    center: { y: 1, x: 2 },
     pixels: new Uint32Array([2, 3, 7, 8]),
   }],
 };
@@ -60,13 +60,13 @@ function bands(spec: [number, number, number][], scores: Record<number, number>)
   const instances = Object.entries(scores).map(([id, score]): PredictedInstance => {
     const pixels = Uint32Array.from(panoptic.keys()).filter((p) => panoptic[p] === Number(id));
     const xs = [...pixels].map((p) => p % width);
-    const centre = { y: height / 2, x: (Math.min(...xs) + Math.max(...xs)) / 2 };
+    const center = { y: height / 2, x: (Math.min(...xs) + Math.max(...xs)) / 2 };
     return {
       panopticId: Number(id),
       classId: Math.floor(Number(id) / 1000),
       score,
-      centreScore: score,
-      centre,
+      centerScore: score,
+      center,
       pixels,
     };
   });
@@ -121,8 +121,8 @@ Deno.test("instance labels never overlap on a crowded frame: small or crowded on
     panopticId: 13001 + k,
     classId: k % 2 ? 13 : 11,
     score: 0.3 + (k % 7) / 10,
-    centreScore: 1,
-    centre: { x: 40 + ((k * 13) % 40), y: 20 + ((k * 5) % 12) },
+    centerScore: 1,
+    center: { x: 40 + ((k * 13) % 40), y: 20 + ((k * 5) % 12) },
     pixels: new Uint32Array([k]),
   }));
   const boxes = instanceLabelBoxes(crowd, measure, 10);

@@ -13,7 +13,7 @@ export const PQ_SPEEDUP_GOAL = 10;
 export interface PostprocessMetricsConfig {
   height: number;
   width: number;
-  centres: number;
+  centers: number;
   classes: number;
   repeats: number;
   pqFrames: number;
@@ -41,7 +41,7 @@ export function postprocessMetricsConfig(flags: FlagValues): PostprocessMetricsC
   return {
     height: intFlag(flags, "frame-height"),
     width: intFlag(flags, "frame-width"),
-    centres: intFlag(flags, "centres"),
+    centers: intFlag(flags, "centres"),
     classes: intFlag(flags, "classes", 19),
     repeats: intFlag(flags, "repeats"),
     pqFrames: intFlag(flags, "pq-frames"),
@@ -62,7 +62,7 @@ function maxDifference(a: PqScores, b: PqScores): number {
 function methodology(c: PostprocessMetricsConfig, d: PostprocessMetricsData, numpyLabel: string): string[] {
   const p = d.perFrame;
   return [
-    `per frame: one synthetic ${c.height}x${c.width} street frame (sky, building, road, a grid of ${c.centres} ` +
+    `per frame: one synthetic ${c.height}x${c.width} street frame (sky, building, road, a grid of ${c.centers} ` +
     `cars/persons) whose heads come from its own labels (GT centre heatmap and offsets, probability 0.8 on the ` +
     `label over ${c.classes} classes); check: the prediction scores mIoU ${p.miou}, PQ ${p.pq}, AP ${p.ap} ` +
     `against its GT with ${p.instancesFound} instances found (1 = post-processing recovers the frame)`,
@@ -71,7 +71,7 @@ function methodology(c: PostprocessMetricsConfig, d: PostprocessMetricsData, num
     `AP together (createEvaluation + addFrame + evaluationResult); each: 1 warm-up then ${c.repeats} timed runs, ` +
     "median and min (the min is the machine's capacity when other processes share the 2 cores)",
     `PQ of ${c.pqFrames} frames (metrics only, given predictions): seeded synthetic ${c.height}x${c.width} GT / ` +
-    `prediction pairs as panoptic id maps + segments_info (every stuff class, a void box, ${c.centres} thing boxes ` +
+    `prediction pairs as panoptic id maps + segments_info (every stuff class, a void box, ${c.centers} thing boxes ` +
     "~10 % crowd; prediction = the boxes jittered ±20 %, ~10 % another class, ~5 % missed, 2 spurious); ours = " +
     "accumulatePanoptic per frame + panopticResult (lib/metrics/panoptic.ts, TypeScript, this thread); " +
     `each side: 1 warm-up then ${c.pqRepeats} timed passes over all frames, median; loading excluded on both sides`,
@@ -88,10 +88,10 @@ function methodology(c: PostprocessMetricsConfig, d: PostprocessMetricsData, num
 }
 
 export async function benchPostprocessMetrics(c: PostprocessMetricsConfig, log: (line: string) => void) {
-  log(`postprocess-metrics: ${c.height}x${c.width}, ${c.centres} centres, ${c.classes} classes, ${c.repeats} runs`);
-  const perFrame = benchPostprocessAndMetrics(c.height, c.width, c.centres, c.repeats, c.classes);
+  log(`postprocess-metrics: ${c.height}x${c.width}, ${c.centers} centres, ${c.classes} classes, ${c.repeats} runs`);
+  const perFrame = benchPostprocessAndMetrics(c.height, c.width, c.centers, c.repeats, c.classes);
   log(`postprocess-metrics: PQ over ${c.pqFrames} frames, ours`);
-  const frames = syntheticPqFrames(c.pqFrames, c.height, c.width, c.centres);
+  const frames = syntheticPqFrames(c.pqFrames, c.height, c.width, c.centers);
   const ours = await timeOurPq(frames, 1, c.pqRepeats);
   let numpy: PostprocessMetricsData["pq"]["numpy"] = { skipped: "--numpy off" };
   let numpyLabel = "not run (--numpy off)";
@@ -122,7 +122,7 @@ export async function benchPostprocessMetrics(c: PostprocessMetricsConfig, log: 
   const size = `${c.height}x${c.width}`;
   const rows: BenchResult["rows"] = [
     [
-      `post-processing, per ${size} frame (${c.centres} centres, ${c.classes} classes)`,
+      `post-processing, per ${size} frame (${c.centers} centres, ${c.classes} classes)`,
       round(perFrame.medianMs.postprocess),
       round(perFrame.minMs.postprocess),
       `< ${POSTPROCESS_GOAL_MS} ms: ${verdict(perFrame.medianMs.postprocess < POSTPROCESS_GOAL_MS)}`,
@@ -172,7 +172,7 @@ export const postprocessMetricsSection: BenchSection = {
   flags: {
     "frame-height": { type: "string", default: "375" },
     "frame-width": { type: "string", default: "1242" },
-    centres: { type: "string", default: "30" },
+    centers: { type: "string", default: "30" },
     classes: { type: "string", default: "19" },
     repeats: { type: "string", default: "5" },
     "pq-frames": { type: "string", default: "60" },

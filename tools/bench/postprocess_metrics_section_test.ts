@@ -13,7 +13,7 @@ const defaults = Object.fromEntries(Object.entries(postprocessMetricsSection.fla
 
 Deno.test("postprocess-metrics defaults are the issue's setting; bad flags name the flag", () => {
   const c = postprocessMetricsConfig(defaults);
-  assert.deepEqual([c.height, c.width, c.classes, c.centres, c.pqFrames, c.numpy], [375, 1242, 19, 30, 60, "auto"]);
+  assert.deepEqual([c.height, c.width, c.classes, c.centers, c.pqFrames, c.numpy], [375, 1242, 19, 30, 60, "auto"]);
   assert.throws(() => postprocessMetricsConfig({ ...defaults, classes: "5" }), /--classes must be an integer ≥ 19/);
   assert.throws(() => postprocessMetricsConfig({ ...defaults, "pq-frames": "0" }), /--pq-frames must be an integer/);
 });
@@ -34,7 +34,7 @@ Deno.test("postprocess-metrics section at a tiny size: per-frame ms, PQ of N fra
     const text = printed.join("\n");
     assert.match(
       text,
-      /\| post-processing, per 120x400 frame \(12 centres, 19 classes\) \| +[\d.]+ \| +[\d.]+ \| < 50 ms/,
+      /\| post-processing, per 120x400 frame \(12 centers, 19 classes\) \| +[\d.]+ \| +[\d.]+ \| < 50 ms/,
     );
     assert.match(text, /PyPI is unreachable/);
     const tableRows = text.split("\n").filter((line) => line.startsWith("|"));

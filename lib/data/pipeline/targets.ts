@@ -39,7 +39,7 @@ export interface PanopticTargets {
 }
 
 /** One instance's statistics: its rounded mean position (deeplab2 uses tf.round, i.e. half to even) and area. */
-export interface InstanceCentre {
+export interface InstanceCenter {
   id: number;
   y: number;
   x: number;
@@ -72,12 +72,12 @@ function validInstances(sample: Sample, isThing: Uint8Array): Int32Array | null 
 }
 
 /** Centres and areas of the valid (thing, non-crowd, non-ignored) instances of a sample, in id order. */
-export function instanceCentres(sample: Sample, thingIds: readonly number[] = THING_TRAIN_IDS): InstanceCentre[] {
+export function instanceCenters(sample: Sample, thingIds: readonly number[] = THING_TRAIN_IDS): InstanceCenter[] {
   const valid = validInstances(sample, thingMask(thingIds));
-  return valid ? centresOf(valid, sample.width) : [];
+  return valid ? centersOf(valid, sample.width) : [];
 }
 
-function centresOf(valid: Int32Array, width: number): InstanceCentre[] {
+function centersOf(valid: Int32Array, width: number): InstanceCenter[] {
   let maxId = 0;
   for (const id of valid) if (id > maxId) maxId = id;
   const sumY = new Float64Array(maxId + 1), sumX = new Float64Array(maxId + 1), area = new Int32Array(maxId + 1);
@@ -88,7 +88,7 @@ function centresOf(valid: Int32Array, width: number): InstanceCentre[] {
     sumX[id] += i % width;
     area[id]++;
   }
-  const out: InstanceCentre[] = [];
+  const out: InstanceCenter[] = [];
   for (let id = 1; id <= maxId; id++) {
     if (area[id] > 0) {
       out.push({ id, y: roundHalfEven(sumY[id] / area[id]), x: roundHalfEven(sumX[id] / area[id]), area: area[id] });
@@ -113,8 +113,8 @@ export function buildTargets(sample: Sample, options: TargetOptions = {}): Panop
   const W = sample.width, H = sample.height;
   const outW = Math.ceil(W / stride), outH = Math.ceil(H / stride), n = outW * outH;
   const valid = validInstances(sample, isThing);
-  const centres = valid ? centresOf(valid, W) : [];
-  const byId = new Map(centres.map((c) => [c.id, c]));
+  const centers = valid ? centersOf(valid, W) : [];
+  const byId = new Map(centers.map((c) => [c.id, c]));
 
   const semantic = new Uint8Array(n);
   const semanticWeights = new Float32Array(n);
@@ -146,7 +146,7 @@ export function buildTargets(sample: Sample, options: TargetOptions = {}): Panop
     width: outW,
     semantic,
     semanticWeights,
-    center: centreHeatmap(centres, outH, outW, stride, sigma),
+    center: centerHeatmap(centers, outH, outW, stride, sigma),
     centerWeights,
     offsets,
     offsetWeights,
@@ -157,8 +157,8 @@ export function buildTargets(sample: Sample, options: TargetOptions = {}): Panop
  * Max-combined Gaussians at the given centres on the strided grid. The Gaussian matches deeplab2's table:
  * size int(6σ+3), peak at index 3σ+1, placed so that index round(3σ+1) lands on the centre.
  */
-export function centreHeatmap(
-  centres: readonly { y: number; x: number }[],
+export function centerHeatmap(
+  centers: readonly { y: number; x: number }[],
   outH: number,
   outW: number,
   stride: number,
@@ -167,7 +167,7 @@ export function centreHeatmap(
   const heat = new Float32Array(outH * outW);
   const size = Math.floor(6 * sigma + 3), peak = 3 * sigma + 1, before = Math.round(peak);
   const lo = -before, hi = size - 1 - before, shift = before - peak;
-  for (const c of centres) {
+  for (const c of centers) {
     const y0 = Math.max(0, Math.ceil((c.y + lo) / stride)), y1 = Math.min(outH - 1, Math.floor((c.y + hi) / stride));
     const x0 = Math.max(0, Math.ceil((c.x + lo) / stride)), x1 = Math.min(outW - 1, Math.floor((c.x + hi) / stride));
     for (let oy = y0; oy <= y1; oy++) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildTargets, instanceCentres, roundHalfEven } from "./targets.ts";
+import { buildTargets, instanceCenters, roundHalfEven } from "./targets.ts";
 import { sceneSample } from "../datasets/synthetic.ts";
 import { listPanopticFrames, readPanopticFrame } from "../datasets/coco_panoptic.ts";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ const close = (a: number, b: number, msg = "") => assert.ok(Math.abs(a - b) < 1e
 Deno.test("one square instance: exact centre, offsets point to it, weights", () => {
   const s = sceneSample("one", 64, 80, [{ y: 20, x: 30, height: 11, width: 11, trainId: CAR }]);
   const t = buildTargets(s);
-  assert.deepEqual(instanceCentres(s), [{ id: 1, y: 25, x: 35, area: 121 }]);
+  assert.deepEqual(instanceCenters(s), [{ id: 1, y: 25, x: 35, area: 121 }]);
   assert.equal(t.center[25 * 80 + 35], 1);
   for (let y = 0; y < 64; y++) {
     for (let x = 0; x < 80; x++) {
@@ -35,7 +35,7 @@ Deno.test("one square instance: exact centre, offsets point to it, weights", () 
 
 Deno.test("centres round half to even like tf.round", () => {
   const s = sceneSample("even", 40, 40, [{ y: 20, x: 10, height: 10, width: 10, trainId: CAR }]);
-  assert.deepEqual(instanceCentres(s), [{ id: 1, y: 24, x: 14, area: 100 }]);
+  assert.deepEqual(instanceCenters(s), [{ id: 1, y: 24, x: 14, area: 100 }]);
   assert.deepEqual([roundHalfEven(24.5), roundHalfEven(25.5), roundHalfEven(3.2), roundHalfEven(-1.5)], [
     24,
     26,
@@ -49,7 +49,7 @@ Deno.test("two instances with overlapping Gaussians combine by max", () => {
     { y: 20, x: 20, height: 11, width: 11, trainId: CAR },
     { y: 24, x: 36, height: 5, width: 7, trainId: PERSON },
   ]);
-  const [a, b] = instanceCentres(s);
+  const [a, b] = instanceCenters(s);
   assert.deepEqual([a.y, a.x, b.y, b.x], [25, 25, 26, 39]);
   const t = buildTargets(s);
   let overlapping = 0;
@@ -71,7 +71,7 @@ Deno.test("crowd pixels and thing pixels without instance get zero centre/offset
     { y: 25, x: 25, height: 5, width: 5, trainId: PERSON, instance: false },
   ]);
   const t = buildTargets(s);
-  assert.deepEqual(instanceCentres(s), []);
+  assert.deepEqual(instanceCenters(s), []);
   assert.ok(t.center.every((v) => v === 0));
   for (let i = 0; i < 1600; i++) {
     const thing = s.semantic[i] !== ROAD;
@@ -94,7 +94,7 @@ Deno.test("ignored pixels: zero semantic and centre weights, ignored instance pi
     assert.equal(t.centerWeights[i], 0);
     assert.equal(t.offsetWeights[i], 0);
   }
-  assert.equal(instanceCentres(s)[0].area, 24);
+  assert.equal(instanceCenters(s)[0].area, 24);
 });
 
 Deno.test("small-instance weight: 3 below 4096 px, 1 at and above", () => {
@@ -151,10 +151,10 @@ Deno.test("Cityscapes-format fixture frame: five car centres, crowd car without 
   const [entry] = listPanopticFrames(json, join(FRAME, "leftImg8bit"));
   const { sample } = await readPanopticFrame(entry.image, entry.png, entry.annotation, "trainId", json);
   const cars = entry.annotation.segments_info.filter((s) => s.category_id === CAR && !s.iscrowd);
-  const centres = instanceCentres(sample);
-  assert.deepEqual(centres.map((c) => c.area), cars.sort((a, b) => a.id - b.id).map((s) => s.area));
+  const centers = instanceCenters(sample);
+  assert.deepEqual(centers.map((c) => c.area), cars.sort((a, b) => a.id - b.id).map((s) => s.area));
   const t = buildTargets(sample);
-  for (const c of centres) {
+  for (const c of centers) {
     assert.equal(t.center[c.y * 800 + c.x], 1);
     assert.equal(t.semanticWeights[c.y * 800 + c.x] === 3, c.area < 4096);
   }
