@@ -7,8 +7,9 @@ import { listKittiFrames, verifyKittiFrames } from "../lib/data/datasets/kitti.t
 import { readPseudoLabelQuality } from "../lib/pseudo_labels/readme.ts";
 import { evenlySpaced, kittiInstanceGrid } from "../lib/viz/instance_overlay.ts";
 import { PROJECT_ROOT } from "../lib/io/project.ts";
+import { SHARED_KITTI } from "../lib/testing/shared_data.ts";
 
-const KITTI = join(PROJECT_ROOT, "../shared/data/kitti-semantics-2015");
+const KITTI = SHARED_KITTI;
 const INSTANCES = join(PROJECT_ROOT, "data/kitti-instances");
 
 Deno.test("every KITTI frame has a pseudo instance map that the KITTI reader reads, matching quality.json", async () => {

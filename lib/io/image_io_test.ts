@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import {
   assertSameSize,
@@ -16,6 +15,7 @@ import {
   resizeNearest,
   writePng,
 } from "./image_io.ts";
+import { sharedData } from "../testing/shared_data.ts";
 
 function withTempDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
   return async () => {
@@ -147,7 +147,7 @@ Deno.test("resizeBilinear: right size, constant stays constant, ramps stay betwe
 });
 
 Deno.test("readGray reads deeplab2's RGBA / gray+alpha instance maps as their gray values", async () => {
-  const dir = fileURLToPath(new URL("../../../shared/data/fixtures/pq-vectors-deeplab2", import.meta.url));
+  const dir = sharedData("fixtures", "pq-vectors-deeplab2");
   const values = async (f: string) => [...new Set((await readGray(join(dir, f))).data)].sort((a, b) => a - b);
   assert.deepEqual(await values("team_gt_instance.png"), [0, 47, 97, 133, 150, 174, 198, 215, 244, 255]);
   assert.deepEqual(await values("bird_gt.png"), [92, 176, 255]);

@@ -14,9 +14,9 @@ import { readPanopticJson, rgb2id } from "../data/datasets/coco_panoptic.ts";
 import { readRgb } from "../io/image_io.ts";
 import { rgbKey } from "../data/labels/label_maps.ts";
 import { bddFrame, pilLuma, readRgba } from "./testing/fixture_png.ts";
+import { sharedData } from "../testing/shared_data.ts";
 
-const FIXTURES = new URL("../../../shared/data/fixtures/", import.meta.url);
-const fixture = (p: string) => new URL(p, FIXTURES).pathname;
+const fixture = (p: string) => sharedData("fixtures", p);
 
 function assertRel(actual: number, expected: number, tol: number, what: string) {
   const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);

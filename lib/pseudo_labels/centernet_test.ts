@@ -4,10 +4,11 @@ import { fileURLToPath } from "node:url";
 import { centernetDir, detectFrame, loadCenternet, parseDetections } from "./centernet.ts";
 import { readRgb } from "../io/image_io.ts";
 import { initBackend } from "../runtime/backend.ts";
+import { sharedData } from "../testing/shared_data.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const modelDir = centernetDir(`${root}data/cache`);
-const kittiFrame = `${root}../shared/data/kitti-semantics-2015/image_2/000000_10.png`;
+const kittiFrame = sharedData("kitti-semantics-2015", "image_2", "000000_10.png");
 
 Deno.test("parseDetections keeps mapped COCO classes above the score threshold", () => {
   const rows = [

@@ -4,10 +4,11 @@ import { fileURLToPath } from "node:url";
 import { initBackend } from "../runtime/backend.ts";
 import { centernetDir, loadCenternet } from "./centernet.ts";
 import { evaluateOnPanopticFrame } from "./labeller.ts";
+import { PANOPTIC_FRAME } from "../testing/shared_data.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const modelDir = centernetDir(`${root}data/cache`);
-const frameDir = `${root}../shared/data/fixtures/cityscapes-panoptic-frame`;
+const frameDir = PANOPTIC_FRAME;
 
 // Runs only where `deno task pseudo-labels` has fetched the detector (it is not needed by CI or training).
 Deno.test({

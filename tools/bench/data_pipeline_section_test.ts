@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runBench } from "./run.ts";
 import {
   dataPipelineConfig,
@@ -10,8 +9,9 @@ import {
   dataPipelineSection,
   newestTrainStepRecord,
 } from "./data_pipeline_section.ts";
+import { SHARED_KITTI } from "../../lib/testing/shared_data.ts";
 
-const KITTI = fileURLToPath(new URL("../../../shared/data/kitti-semantics-2015", import.meta.url));
+const KITTI = SHARED_KITTI;
 const defaults = Object.fromEntries(Object.entries(dataPipelineSection.flags).map(([k, v]) => [k, v.default]));
 
 function writeTrainStepRecord(dir: string, stamp: string, imagesPerSecond: number) {

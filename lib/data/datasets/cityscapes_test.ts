@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { listCityscapesFrames, readCityscapesFrame } from "./cityscapes.ts";
 import { listPanopticFrames, readPanopticFrame } from "./coco_panoptic.ts";
 import { writePng } from "../../io/image_io.ts";
+import { PANOPTIC_FRAME } from "../../testing/shared_data.ts";
 
-const FRAME = fileURLToPath(new URL("../../../../shared/data/fixtures/cityscapes-panoptic-frame", import.meta.url));
+const FRAME = PANOPTIC_FRAME;
 const JSON_PATH = join(FRAME, "gtFine", "cityscapes_panoptic_dummy_trainId.json");
 
 /**

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   id2rgb,
   listPanopticFrames,
@@ -13,8 +12,9 @@ import {
 } from "./coco_panoptic.ts";
 import { TRAIN_ID_TO_LABEL_ID } from "../labels/cityscapes_labels.ts";
 import { writePng } from "../../io/image_io.ts";
+import { PANOPTIC_FRAME } from "../../testing/shared_data.ts";
 
-const FRAME = fileURLToPath(new URL("../../../../shared/data/fixtures/cityscapes-panoptic-frame", import.meta.url));
+const FRAME = PANOPTIC_FRAME;
 const JSON_PATH = join(FRAME, "gtFine", "cityscapes_panoptic_dummy_trainId.json");
 
 Deno.test("rgb2id / id2rgb round trip", () => {

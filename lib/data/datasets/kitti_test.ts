@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { labelIdsToColors } from "../labels/cityscapes_labels.ts";
 import { readImageSize, writePng } from "../../io/image_io.ts";
 import { checkKittiFolder, listKittiFrames, readKittiFrame, readKittiSplit, verifyKittiFrames } from "./kitti.ts";
 import { writeTinyInstances, writeTinyKitti } from "./testing/tiny_kitti.ts";
+import { SHARED_KITTI } from "../../testing/shared_data.ts";
 
-const KITTI = fileURLToPath(new URL("../../../../shared/data/kitti-semantics-2015", import.meta.url));
+const KITTI = SHARED_KITTI;
 
 Deno.test("real KITTI folder: complete, 140/60 splits, every one of the 200 frames reads", async () => {
   assert.deepEqual(await checkKittiFolder(KITTI), []);

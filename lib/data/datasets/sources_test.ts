@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { kittiSplitSource, openSource } from "./sources.ts";
 import { writePng } from "../../io/image_io.ts";
 import { writeTinyInstances, writeTinyKitti } from "./testing/tiny_kitti.ts";
+import { SHARED_DATA } from "../../testing/shared_data.ts";
 
-const SHARED = fileURLToPath(new URL("../../../../shared/data/", import.meta.url));
+const SHARED = SHARED_DATA;
 
 Deno.test("synthetic source: stable names and frames, unknown name is an error naming it", async () => {
   const src = await openSource({ kind: "synthetic", count: 3, height: 20, width: 30, seed: 2 });

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { COLOR_TO_LABEL_ID } from "./cityscapes_labels.ts";
 import {
   colorsToIka12,
@@ -10,10 +9,9 @@ import {
   trainIdsToIka12,
 } from "./ika_labels.ts";
 import { rgbKey } from "./label_maps.ts";
+import { sharedData } from "../../testing/shared_data.ts";
 
-const XML = fileURLToPath(
-  new URL("../../../../shared/data/ika/convert_cityscapes_to_ika_reduced.xml", import.meta.url),
-);
+const XML = sharedData("ika", "convert_cityscapes_to_ika_reduced.xml");
 
 Deno.test("ika-12 agrees with every rule of ika's convert_cityscapes_to_ika_reduced.xml", () => {
   const xml = Deno.readTextFileSync(XML);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { batches, livePipelineWorkers, measurePipelineThroughput, type PipelineOptions } from "./pipeline.ts";
 import type { Batch } from "./prepare.ts";
 import type { DatasetSource } from "../datasets/sources.ts";
-import { fileURLToPath } from "node:url";
+import { SHARED_KITTI } from "../../testing/shared_data.ts";
 
 const source: DatasetSource = { kind: "synthetic", count: 5, height: 48, width: 64, seed: 1 };
 const base: PipelineOptions = {
@@ -82,7 +82,7 @@ Deno.test("measurePipelineThroughput reports images per second", async () => {
   assert.ok(r.seconds > 0 && r.imagesPerSecond > 0 && Number.isFinite(r.imagesPerSecond));
 });
 
-const KITTI = fileURLToPath(new URL("../../../../shared/data/kitti-semantics-2015", import.meta.url));
+const KITTI = SHARED_KITTI;
 
 Deno.test("KITTI: 3 frames through 2 workers give cropped batches with real labels and no instance weights", async () => {
   const names = ["000000_10", "000001_10", "000002_10"];

@@ -3,7 +3,7 @@ import { buildTargets, instanceCenters, roundHalfEven } from "./targets.ts";
 import { sceneSample } from "../datasets/synthetic.ts";
 import { listPanopticFrames, readPanopticFrame } from "../datasets/coco_panoptic.ts";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PANOPTIC_FRAME } from "../../testing/shared_data.ts";
 
 const CAR = 13, ROAD = 0, PERSON = 11;
 const gauss = (
@@ -144,7 +144,7 @@ Deno.test("output stride s equals the strided subsample of the full-resolution t
   assert.throws(() => buildTargets(s, { outputStride: 0 }), /stride/);
 });
 
-const FRAME = fileURLToPath(new URL("../../../../shared/data/fixtures/cityscapes-panoptic-frame", import.meta.url));
+const FRAME = PANOPTIC_FRAME;
 
 Deno.test("Cityscapes-format fixture frame: five car centres, crowd car without weights, small car weighted 3", async () => {
   const json = join(FRAME, "gtFine", "cityscapes_panoptic_dummy_trainId.json");

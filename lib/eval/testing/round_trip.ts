@@ -17,9 +17,10 @@ import {
   writePanopticJson,
   writePanopticPng,
 } from "../export.ts";
+import { sharedData } from "../../testing/shared_data.ts";
 
 export const PROJECT = fileURLToPath(new URL("../../../", import.meta.url));
-export const FIXTURE = join(PROJECT, "..", "shared", "data", "fixtures", "cityscapes-panoptic-frame");
+export const FIXTURE = sharedData("fixtures", "cityscapes-panoptic-frame");
 export const FIXTURE_JSON = join(FIXTURE, "gtFine", "cityscapes_panoptic_dummy_trainId.json");
 export const FIXTURE_NAME = "dummy_000000_000000";
 export const KITTI = join(PROJECT, "data", "kitti");
