@@ -8,7 +8,7 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
 import { ACDC30_CLASSES, notebookColorsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/acdc_labels.ts";
 import { assertSameSize, type Image8, readRgb, resizeNearest } from "../data/image_io.ts";
-import { kittiLabelFile, readKittiLabelColors, readKittiSplit } from "../data/kitti.ts";
+import { kittiLabelFile, readKittiLabelColors } from "../data/kitti.ts";
 import {
   accumulateSemantic,
   createSemanticStats,
@@ -85,16 +85,13 @@ async function accumulateFrame(stats: SemanticStats, model: tfl.LayersModel, roo
   accumulateIkaProtocol(stats, labelColors, panopticFromModelHeads(heads).semantic, name);
 }
 
-/** Scores `model` on the first `frames` frames (0 = all) of KITTI split `split` under `root` with ika's protocol. */
+/** Scores `model` on the frames `names` of the KITTI folder `root` with ika's protocol. */
 export async function evaluateIkaProtocol(
   model: tfl.LayersModel,
   root: string,
-  split: string,
-  frames: number,
+  names: readonly string[],
   onFrame?: (done: number, total: number) => void,
 ): Promise<SemanticResult> {
-  const all = readKittiSplit(root, split);
-  const names = frames > 0 ? all.slice(0, frames) : all;
   const stats = createIkaProtocolStats();
   for (const [i, name] of names.entries()) {
     await accumulateFrame(stats, model, root, name);
