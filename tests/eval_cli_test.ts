@@ -53,6 +53,7 @@ Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → a record named so, w
       "attribution",
       "createdAt",
       "frames",
+      "ikaProtocol",
       "instance",
       "instanceFrames",
       "instanceSource",
@@ -76,6 +77,8 @@ Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → a record named so, w
       assert.ok(inUnit(v), `score ${v}`);
     }
     assert.ok(inUnit(record.schemes.ika12.miou) && inUnit(record.panoptic.all.pq) && inUnit(record.instance.ap));
+    assert.ok(inUnit(record.ikaProtocol.miou) && record.ikaProtocol.perClass.length === 30);
+    assert.match(stdout, /ika's protocol \(frames resized to 368x1248, .*\): ACDC-30 mIoU \d\.\d{3} over \d+ classes/);
     assert.ok(record.semantic.perClass.every((c: { iou: number | null }) => c.iou === null || inUnit(c.iou)));
     assert.ok(record.secondsPerFrame > 0);
     assert.match(record.attribution, /Geiger/);
@@ -91,7 +94,10 @@ Deno.test("eval CLI, model mode on a panoptic JSON: PQ against its segments, no 
     const { code, stderr } = await runEval(["--checkpoint", run, "--data", FIXTURE_JSON, "--scale", "0.25"]);
     assert.equal(code, 0, stderr);
     const record = JSON.parse(readFileSync(join(run, "eval-cityscapes_panoptic_dummy_trainId-scale0.25.json"), "utf8"));
-    assert.deepEqual([record.frames, record.instanceFrames, record.schemes, record.attribution], [1, 1, null, null]);
+    assert.deepEqual(
+      [record.frames, record.instanceFrames, record.schemes, record.ikaProtocol, record.attribution],
+      [1, 1, null, null, null],
+    );
     assert.equal(record.source.split, "cityscapes_panoptic_dummy_trainId");
     assert.ok(inUnit(record.semantic.miou) && inUnit(record.panoptic.all.pq) && inUnit(record.instance.ap));
 

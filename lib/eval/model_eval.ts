@@ -1,6 +1,7 @@
 // Evaluates a trained model (run, model or checkpoint folder) on a KITTI split or a Cityscapes-format panoptic JSON and
-// builds the evaluation record: semantic (19 classes; ACDC-30 and ika-12 on KITTI), panoptic and instance scores,
-// per-frame scores and times. Its default name says how the evaluation differs from the full, default one.
+// builds the evaluation record: semantic (19 classes; ACDC-30 and ika-12 on KITTI, and ACDC-30 by ika's protocol in a
+// second pass), panoptic and instance scores, per-frame scores and times. Its default name says how the evaluation
+// differs from the full, default one.
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import {
@@ -13,6 +14,7 @@ import { KITTI_ATTRIBUTION, kittiInstanceSource } from "../data/datasets/kitti.t
 import { type DatasetSource, kittiSplitSource } from "../data/datasets/sources.ts";
 import { loadPanopticModel } from "../model/load.ts";
 import { evaluateModel } from "./loop.ts";
+import { evaluateIkaProtocol, ikaProtocolSection } from "./ika_protocol.ts";
 import {
   type EvalRecord,
   instanceSection,
@@ -40,6 +42,7 @@ export interface ModelEvalOptions {
   frames: number;
   /** Frames are resized by this factor before the network. */
   scale: number;
+  /** Progress. On KITTI every frame is run twice (native scores, then ika's protocol): total is twice the frames. */
   onFrame?: (done: number, total: number) => void;
   /** Called once the model is loaded, with where the record goes by default. */
   onLoaded?: (info: { modelDir: string; step: number | null; defaultOut: string }) => void;
@@ -115,13 +118,24 @@ export async function evaluateCheckpoint(
   const defaultOut = defaultRecordPath(loaded.runDir, loaded.modelDir, recordName(options, name));
   options.onLoaded?.({ modelDir: loaded.modelDir, step: loaded.step, defaultOut });
   try {
+    const passes = source.kind === "kitti" ? 2 : 1;
     const ev = await evaluateModel(loaded.model, {
       source,
       frames: options.frames,
       scale: options.scale,
-      onFrame: options.onFrame,
+      onFrame: (done, total) => options.onFrame?.(done, passes * total),
     });
     const { result, schemes, summary, perFrame } = ev;
+    const ikaProtocol = source.kind === "kitti"
+      ? ikaProtocolSection(
+        await evaluateIkaProtocol(
+          loaded.model,
+          source.root,
+          perFrame.map((f) => f.name),
+          (done, total) => options.onFrame?.(total + done, 2 * total),
+        ),
+      )
+      : null;
     const record: EvalRecord = {
       source: {
         kind: "model",
@@ -142,6 +156,7 @@ export async function evaluateCheckpoint(
         acdc30: schemeSection(schemes.acdc30, SCHEME_NAMES.acdc30),
         ika12: schemeSection(schemes.ika12, SCHEME_NAMES.ika12),
       },
+      ikaProtocol,
       panoptic: result.panoptic && panopticSection(result.panoptic, TRAIN_CATEGORIES),
       instance: result.instance &&
         instanceSection(result.instance, new Map(THING_TRAIN_IDS.map((t) => [t, TRAIN_CLASS_NAMES[t]]))),

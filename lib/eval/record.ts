@@ -1,9 +1,11 @@
 // The JSON record of an evaluation (model or prediction files) with named per-class scores, and its printed
-// Markdown tables: semantic IoU/iIoU, ACDC-30 / ika-12 mIoU, PQ/SQ/RQ (all/things/stuff), AP/AP50.
+// Markdown tables: semantic IoU/iIoU, ACDC-30 / ika-12 mIoU (and ACDC-30 by ika's protocol), PQ/SQ/RQ
+// (all/things/stuff), AP/AP50.
 import { ACDC30_CLASSES } from "../data/labels/acdc_labels.ts";
 import { TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
 import { IKA12_CLASSES } from "../data/labels/ika_labels.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
+import type { IkaProtocolSection } from "./ika_protocol.ts";
 import type { InstanceResult } from "../metrics/instance.ts";
 import type { CategoryQuality, PanopticCategory, PanopticResult, PQSummary } from "../metrics/panoptic.ts";
 import type { SemanticResult } from "../metrics/semantic.ts";
@@ -64,6 +66,8 @@ export interface EvalRecord {
   semantic: SemanticSection | null;
   /** ika's class schemes, scored from the same predictions (model mode on KITTI). */
   schemes: { acdc30: SchemeSection; ika12: SchemeSection } | null;
+  /** ACDC-30 as ika's notebook scores it (lib/eval/ika_protocol.ts; model mode on KITTI); absent in older records. */
+  ikaProtocol?: IkaProtocolSection | null;
   panoptic: PanopticSection | null;
   instance: InstanceSection | null;
   /** Every frame's own scores, best mIoU first (model mode). */
@@ -151,6 +155,13 @@ export function recordTables(record: EvalRecord, worstFrames = 3): string {
       `ika's schemes: ACDC-30 mIoU ${score(record.schemes.acdc30.miou)}, ika-12 mIoU ${
         score(record.schemes.ika12.miou)
       }`,
+    );
+  }
+  const ika = record.ikaProtocol;
+  if (ika) {
+    parts.push(
+      `ika's protocol (frames resized to ${ika.resolution.join("x")}, the notebook's colours, None scored): ` +
+        `ACDC-30 mIoU ${score(ika.miou)} over ${ika.classes} classes`,
     );
   }
   const p = record.panoptic;

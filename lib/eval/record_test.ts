@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPanopticStats, panopticResult } from "../metrics/panoptic.ts";
 import { accumulateSemantic, createSemanticStats, semanticResult } from "../metrics/semantic.ts";
+import { accumulateIkaProtocol, createIkaProtocolStats, ikaProtocolSection } from "./ika_protocol.ts";
 import { type EvalRecord, panopticSection, recordTables, semanticSection, writeEvalRecord } from "./record.ts";
 
 function record(): EvalRecord {
@@ -47,4 +48,15 @@ Deno.test("record: per-class scores carry names; classes without data are null i
   assert.match(text, /mIoU 0\.583/);
   assert.match(text, /\| b \| – \| – \| – \| 0 \| 0 \| 0 \|/);
   assert.match(text, /1 frames \(0 with instance labels\), 0\.50 s per frame\n\ndata credit$/);
+});
+
+Deno.test("record: ika's protocol is printed beside the schemes, with its frame size and the classes averaged", () => {
+  const stats = createIkaProtocolStats();
+  accumulateIkaProtocol(stats, Uint8Array.from([0, 0, 0, 70, 130, 180]), Uint8Array.from([255, 13]), "f");
+  const r = { ...record(), ikaProtocol: ikaProtocolSection(semanticResult(stats)) };
+  assert.match(
+    recordTables(r),
+    /ika's protocol \(frames resized to 368x1248, the notebook's colours, None scored\): ACDC-30 mIoU 0\.333 over 3 classes/,
+  );
+  assert.doesNotMatch(recordTables(record()), /ika's protocol/);
 });

@@ -4,7 +4,13 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { assertKnownLabelIds, colorsToLabelIds, IGNORE_ID, labelIdsToTrainIds } from "../labels/cityscapes_labels.ts";
+import {
+  assertKnownLabelIds,
+  colorsToLabelIds,
+  IGNORE_ID,
+  labelIdsToColors,
+  labelIdsToTrainIds,
+} from "../labels/cityscapes_labels.ts";
 import { assertSameSize, type Image8, readGray, readGray16, readImageSize, readRgb } from "../../io/image_io.ts";
 import { decodeCityscapesInstanceIds, decodeKittiInstanceIds, splitInstances } from "./instance_split.ts";
 import type { Sample } from "./sample.ts";
@@ -100,6 +106,17 @@ export async function readKittiLabelIds(
   }
   const rgb = await readRgb(path, { require8Bit: true });
   return { data: colorsToLabelIds(rgb.data, path), width: rgb.width, height: rgb.height, channels: 1 };
+}
+
+/**
+ * A frame's labels as a colour image (H*W*3): semantic_rgb/ as stored (its colours are not checked), else the
+ * labelIds of semantic/ painted with the Cityscapes colours.
+ */
+export async function readKittiLabelColors(dir: string, name: string): Promise<Image8> {
+  const { path } = kittiLabelFile(dir, name, "semantic_rgb");
+  if (existsSync(path)) return await readRgb(path, { require8Bit: true });
+  const ids = await readKittiLabelIds(dir, name, "semantic");
+  return { data: labelIdsToColors(ids.data), width: ids.width, height: ids.height, channels: 3 };
 }
 
 /** Reads one frame as a Sample (semantic trainIds; instances/crowd from kittiInstanceSource's maps, else null). */

@@ -1,5 +1,6 @@
 // The 30-class scheme of ika's ACDC semantic segmentation notebooks (`rgb_to_class_id` in acdc-notebooks'
-// image_segmentation_utils.py) and conversions to it from Cityscapes labelIds, trainIds and label colours.
+// image_segmentation_utils.py) and conversions to it from Cityscapes labelIds, trainIds and label colours, plus the
+// notebooks' own colour decode (their table as written, unknown colours → 0) for scoring with their protocol.
 
 import {
   CITYSCAPES_LABELS,
@@ -92,6 +93,24 @@ export const COLOR_TO_ACDC30: ReadonlyMap<number, number> = new Map([
   ...ACDC30_CLASSES.map((c) => [rgbKey(...c.color), c.id] as const),
   [rgbKey(...NOTEBOOK_TUNNEL_COLOR), 19],
 ]);
+
+/** The notebooks' `rgb_to_class_id` as written: the table's colours with their tunnel colour (50,120,90). */
+export const NOTEBOOK_COLOR_TO_ACDC30: ReadonlyMap<number, number> = new Map(
+  ACDC30_CLASSES.map((c) => [rgbKey(...(c.name === "tunnel" ? NOTEBOOK_TUNNEL_COLOR : c.color)), c.id] as const),
+);
+
+/**
+ * Colour label image (H*W*3) → ACDC-30 ids as the notebooks' `convert_rgb_encoding_to_segmentation_map` decodes
+ * it: exact colour match in NOTEBOOK_COLOR_TO_ACDC30, any other colour stays 0 (road). Black is 29 none, and the
+ * labels' tunnel colour (150,120,90), missing from their table, becomes road.
+ */
+export function notebookColorsToAcdc30(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rgb.length / 3);
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) {
+    out[i] = NOTEBOOK_COLOR_TO_ACDC30.get(rgbKey(rgb[j], rgb[j + 1], rgb[j + 2])) ?? 0;
+  }
+  return out;
+}
 
 export function labelIdsToAcdc30(labelIds: Uint8Array): Uint8Array {
   return remapIds(labelIds, LABEL_ID_TO_ACDC30);

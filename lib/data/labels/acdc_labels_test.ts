@@ -5,6 +5,8 @@ import {
   colorsToAcdc30,
   LABEL_ID_TO_ACDC30,
   labelIdsToAcdc30,
+  NOTEBOOK_COLOR_TO_ACDC30,
+  notebookColorsToAcdc30,
   trainIdsToAcdc30,
 } from "./acdc_labels.ts";
 import { CITYSCAPES_LABELS, trainIdsToColors } from "./cityscapes_labels.ts";
@@ -54,4 +56,12 @@ Deno.test("ACDC-30 colours: Cityscapes tunnel and the notebooks' tunnel both dec
   const trainIds = Uint8Array.from([...Array(19).keys()]);
   assert.deepEqual(colorsToAcdc30(trainIdsToColors(trainIds), "a.png"), trainIdsToAcdc30(trainIds));
   assert.throws(() => colorsToAcdc30(Uint8Array.from([1, 1, 1]), "b.png"), /b\.png: 1 pixels .*\(1,1,1\) × 1 px/);
+});
+
+Deno.test("ACDC-30, notebook decode: its own table only; the labels' tunnel and unknown colours become road", () => {
+  const rgb = Uint8Array.from([150, 120, 90, 50, 120, 90, 20, 20, 20, 0, 0, 0, 0, 0, 142, 1, 1, 1, 70, 130, 180]);
+  assert.deepEqual([...notebookColorsToAcdc30(rgb)], [0, 19, 28, 29, 6, 0, 25]);
+  assert.equal(NOTEBOOK_COLOR_TO_ACDC30.size, 30);
+  const ids = Uint8Array.from([...Array(30).keys()].filter((id) => id !== 19));
+  assert.deepEqual(notebookColorsToAcdc30(acdc30ToColors(ids)), ids);
 });
