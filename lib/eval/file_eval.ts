@@ -79,7 +79,7 @@ import {
   schemeSection,
   semanticSection,
 } from "./record.ts";
-import { CLASS_SCHEMES, type SchemeName } from "./loop.ts";
+import { CLASS_SCHEMES, type SchemeName } from "./schemes.ts";
 
 export interface FileEvalOptions {
   gt: string;

@@ -4,8 +4,8 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { type IkaFrame, listIkaFrames, readIkaFrame } from "../data/datasets/ika.ts";
 import { IKA12_CLASSES, IKA12_NONE, trainIdsToIka12 } from "../data/labels/ika_labels.ts";
 import { accumulateSemantic, semanticResult } from "../metrics/semantic.ts";
-import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
-import { CLASS_SCHEMES } from "./loop.ts";
+import { forEachPrediction } from "./loop.ts";
+import { CLASS_SCHEMES } from "./schemes.ts";
 
 export interface IkaEvalOptions {
   /** First N frames of the folder (0 or absent = all). */
@@ -45,18 +45,16 @@ export async function evaluateIka(
   const paths = options.frames ? all.slice(0, options.frames) : all;
   if (paths.length === 0) throw new Error(`${dir}: no ika frames to evaluate`);
   const stats = CLASS_SCHEMES.ika12.stats();
-  const perFrame: IkaFrameScore[] = [];
-  for (const [i, p] of paths.entries()) {
-    const start = performance.now();
-    const frame = await readIkaFrame(p);
-    const heads = await predictHeads(model, frame.image, frame.height, frame.width, { scale: options.scale });
-    const predicted = trainIdsToIka12(panopticFromModelHeads(heads).semantic);
+  const scores: { name: string; miou: number }[] = [];
+  const seconds = await forEachPrediction(model, paths, readIkaFrame, (frame, prediction, p) => {
+    const predicted = trainIdsToIka12(prediction.semantic);
     accumulateSemantic(stats, frame.ika12, predicted, p.label);
     const own = CLASS_SCHEMES.ika12.stats();
     accumulateSemantic(own, frame.ika12, predicted, p.label);
-    perFrame.push({ name: frame.name, miou: semanticResult(own).miou, seconds: (performance.now() - start) / 1000 });
-    options.onFrame?.(frame, predicted, i + 1, paths.length);
-  }
+    scores.push({ name: frame.name, miou: semanticResult(own).miou });
+    options.onFrame?.(frame, predicted, scores.length, paths.length);
+  }, { scale: options.scale });
+  const perFrame = scores.map((score, i) => ({ ...score, seconds: seconds[i] }));
   const { iou, miou, pixelAccuracy } = semanticResult(stats);
   return {
     classNames: IKA12_CLASSES.filter((c) => c.id !== IKA12_NONE).map((c) => c.name),

@@ -6,7 +6,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
-import { ACDC30_CLASSES, notebookColorsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/labels/acdc_labels.ts";
+import {
+  ACDC30_CLASSES,
+  notebookColorsToAcdc30,
+  NUM_ACDC30_CLASSES,
+  trainIdsToAcdc30,
+} from "../data/labels/acdc_labels.ts";
 import { assertSameSize, type Image8, readRgb, resizeNearest } from "../io/image_io.ts";
 import { kittiLabelFile, readKittiLabelColors } from "../data/datasets/kitti.ts";
 import {
@@ -16,7 +21,7 @@ import {
   semanticResult,
   type SemanticStats,
 } from "../metrics/semantic.ts";
-import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
+import { forEachPrediction } from "./loop.ts";
 
 /** The notebook's frame size, [height, width]. */
 export const IKA_PROTOCOL_RESOLUTION = [368, 1248] as const;
@@ -73,16 +78,19 @@ export function accumulateIkaProtocol(
   accumulateSemantic(stats, notebookColorsToAcdc30(labelColors), trainIdsToAcdc30(predictedTrainIds), source);
 }
 
-/** Resizes one frame of the KITTI folder `root` to the protocol's size, runs the model and accumulates it. */
-async function accumulateFrame(stats: SemanticStats, model: tfl.LayersModel, root: string, name: string) {
+/** One frame of the KITTI folder `root` at the protocol's size: its image and its label colours (H*W*3). */
+async function readProtocolFrame(root: string, name: string) {
   const [height, width] = IKA_PROTOCOL_RESOLUTION;
   const imagePath = join(root, "image_2", `${name}.png`);
   const image = await readRgb(imagePath);
   const colors = await readKittiLabelColors(root, name);
   assertSameSize(image, imagePath, colors, kittiLabelFile(root, name).path);
-  const heads = await predictHeads(model, await resizeImageLikeNotebook(image, height, width), height, width);
-  const labelColors = resizeNearest(colors.data, colors, 3, width, height);
-  accumulateIkaProtocol(stats, labelColors, panopticFromModelHeads(heads).semantic, name);
+  return {
+    image: await resizeImageLikeNotebook(image, height, width),
+    height,
+    width,
+    labelColors: resizeNearest(colors.data, colors, 3, width, height),
+  };
 }
 
 /** Scores `model` on the frames `names` of the KITTI folder `root` with ika's protocol. */
@@ -93,10 +101,13 @@ export async function evaluateIkaProtocol(
   onFrame?: (done: number, total: number) => void,
 ): Promise<SemanticResult> {
   const stats = createIkaProtocolStats();
-  for (const [i, name] of names.entries()) {
-    await accumulateFrame(stats, model, root, name);
-    onFrame?.(i + 1, names.length);
-  }
+  await forEachPrediction(
+    model,
+    names,
+    (name) => readProtocolFrame(root, name),
+    (frame, prediction, name) => accumulateIkaProtocol(stats, frame.labelColors, prediction.semantic, name),
+    { onFrame },
+  );
   return semanticResult(stats);
 }
 

@@ -1,11 +1,11 @@
-// Evaluates a model on the frames of a dataset source (a KITTI split, Cityscapes, a panoptic JSON): inference at a
-// chosen scale, Panoptic-DeepLab post-processing, and the semantic / panoptic / instance scores
-// (lib/metrics/evaluate.ts), plus ika's class schemes on KITTI. Used by training and `deno task eval`.
+// The one per-frame evaluation loop (read → network → post-processing → score), and the evaluation of a model on a
+// dataset source built on it (a KITTI split, Cityscapes, a panoptic JSON): inference at a chosen scale,
+// Panoptic-DeepLab post-processing, the semantic / panoptic / instance scores (lib/metrics/evaluate.ts), plus ika's
+// class schemes on KITTI. Training's validation, `deno task eval`, ika's evaluations and the notebooks use it.
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { labelIdsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/labels/acdc_labels.ts";
 import { NUM_TRAIN_CLASSES } from "../data/labels/cityscapes_labels.ts";
-import { IKA12_NONE, labelIdsToIka12, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/labels/ika_labels.ts";
 import { readKittiLabelIds } from "../data/datasets/kitti.ts";
+import type { Sample } from "../data/datasets/sample.ts";
 import { type DatasetSource, openSource } from "../data/datasets/sources.ts";
 import { addFrame, createEvaluation, type EvaluationResult, evaluationResult } from "../metrics/evaluate.ts";
 import {
@@ -16,6 +16,45 @@ import {
   type SemanticStats,
 } from "../metrics/semantic.ts";
 import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
+import type { PanopticPrediction } from "../postprocess/panoptic.ts";
+import { CLASS_SCHEMES, type SchemeName } from "./schemes.ts";
+
+/** What the loop needs of a frame: its RGB image (H*W*3); readers return more (labels) for the scorer. */
+export interface LoopFrame {
+  image: Uint8Array;
+  height: number;
+  width: number;
+}
+
+export interface PredictionLoopOptions {
+  /** Frames are resized by this factor before the network (default 1). */
+  scale?: number;
+  /** Called after each frame (for progress output). */
+  onFrame?: (done: number, total: number) => void;
+}
+
+/**
+ * Reads each item, runs the network on its image, post-processes the heads and hands frame and prediction to
+ * `score`, in order. Returns each frame's seconds (reading, inference, post-processing, scoring).
+ */
+export async function forEachPrediction<T, F extends LoopFrame>(
+  model: tfl.LayersModel,
+  items: readonly T[],
+  read: (item: T) => Promise<F>,
+  score: (frame: F, prediction: PanopticPrediction, item: T) => void | Promise<void>,
+  options: PredictionLoopOptions = {},
+): Promise<number[]> {
+  const seconds: number[] = [];
+  for (const [i, item] of items.entries()) {
+    const start = performance.now();
+    const frame = await read(item);
+    const heads = await predictHeads(model, frame.image, frame.height, frame.width, { scale: options.scale });
+    await score(frame, panopticFromModelHeads(heads), item);
+    seconds.push((performance.now() - start) / 1000);
+    options.onFrame?.(i + 1, items.length);
+  }
+  return seconds;
+}
 
 export interface ValidationOptions {
   /** Where the frames come from; PQ and AP need instance labels (for KITTI: instance/ or `options.instanceDir`). */
@@ -26,31 +65,17 @@ export interface ValidationOptions {
   scale: number;
   /** Called after each frame (for progress output). */
   onFrame?: (done: number, total: number) => void;
+  /** Called with each frame and its prediction (e.g. to keep a few for figures). */
+  onPrediction?: (sample: Sample, prediction: PanopticPrediction) => void;
 }
-
-/**
- * The other class schemes scored from the same predictions: ika's ACDC 30 classes ("none" is a class, as in the
- * course's Keras mean IoU) and ika's 12 classes ("none" is void). GT: the KITTI labels' labelIds, mapped.
- */
-export const CLASS_SCHEMES = {
-  acdc30: {
-    stats: () => createSemanticStats(NUM_ACDC30_CLASSES),
-    gt: labelIdsToAcdc30,
-    pred: trainIdsToAcdc30,
-  },
-  ika12: {
-    stats: () => createSemanticStats(NUM_IKA12_CLASSES - 1, { ignoreLabel: IKA12_NONE }),
-    gt: labelIdsToIka12,
-    pred: trainIdsToIka12,
-  },
-} as const;
-export type SchemeName = keyof typeof CLASS_SCHEMES;
 
 export interface ModelEvaluation {
   result: EvaluationResult;
   /** ika's schemes, scored against KITTI's labelIds (null for other sources). */
   schemes: Record<SchemeName, SemanticResult> | null;
   summary: ValidationSummary;
+  /** Semantic confusion counts, ground truth × prediction (trainIds, void as the last prediction column). */
+  confusion: Float64Array;
   /** Every frame's own semantic scores and time (reading, inference, post-processing, scoring), in split order. */
   perFrame: FrameScore[];
 }
@@ -89,12 +114,8 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
   const stats = Object.fromEntries(
     Object.entries(CLASS_SCHEMES).map(([k, s]) => [k, s.stats()]),
   ) as Record<SchemeName, SemanticStats>;
-  const perFrame: FrameScore[] = [];
-  for (const [i, name] of names.entries()) {
-    const frameStart = performance.now();
-    const sample = await source.read(name);
-    const heads = await predictHeads(model, sample.image, sample.height, sample.width, { scale: options.scale });
-    const prediction = panopticFromModelHeads(heads);
+  const frameScores: { miou: number; pixelAccuracy: number }[] = [];
+  const seconds = await forEachPrediction(model, names, source.read, async (sample, prediction, name) => {
     addFrame(ev, sample, prediction);
     if (kitti) {
       const labelIds = (await readKittiLabelIds(kitti.root, name)).data;
@@ -105,13 +126,14 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
     const own = createSemanticStats(NUM_TRAIN_CLASSES);
     accumulateSemantic(own, sample.semantic, prediction.semantic, name);
     const { miou, pixelAccuracy } = semanticResult(own);
-    perFrame.push({ name, miou, pixelAccuracy, seconds: (performance.now() - frameStart) / 1000 });
-    options.onFrame?.(i + 1, names.length);
-  }
+    frameScores.push({ miou, pixelAccuracy });
+    options.onPrediction?.(sample, prediction);
+  }, options);
+  const perFrame = names.map((name, i) => ({ name, ...frameScores[i], seconds: seconds[i] }));
   const result = evaluationResult(ev);
   const schemes = kitti ? { acdc30: semanticResult(stats.acdc30), ika12: semanticResult(stats.ika12) } : null;
-  const seconds = (performance.now() - start) / 1000;
-  return { result, schemes, summary: summarize(result, schemes, seconds, source.instanceSource), perFrame };
+  const summary = summarize(result, schemes, (performance.now() - start) / 1000, source.instanceSource);
+  return { result, schemes, summary, confusion: ev.semantic.confusion, perFrame };
 }
 
 export function summarize(
