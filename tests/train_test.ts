@@ -18,6 +18,7 @@ import {
   type ValidationRecord,
 } from "../lib/train/trainer.ts";
 import { PROJECT_ROOT } from "../lib/io/project.ts";
+import { TINY_TRAINING } from "./testing/tiny_training.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 const KITTI = join(PROJECT_ROOT, "data", "kitti");
@@ -28,13 +29,10 @@ function tinyConfig(name: string, overrides: Partial<TrainConfig> = {}): TrainCo
     ...DEFAULT_TRAIN_CONFIG,
     name,
     data: { ...DEFAULT_TRAIN_CONFIG.data, root: KITTI, instanceDir: INSTANCES },
-    crop: [64, 128],
+    ...TINY_TRAINING,
     batchSize: 2,
     microBatch: 2,
     steps: 2,
-    warmupSteps: 1,
-    validation: { everySteps: 0, frames: 1, scale: 0.25 },
-    pipelineWorkers: 0,
     ...overrides,
   }, name);
 }

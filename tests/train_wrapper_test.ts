@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/io/project.ts";
+import { TINY_TRAINING } from "./testing/tiny_training.ts";
 
 /** Pids of the training processes (deno run tools/tasks/train.ts) writing into `runs`. */
 function trainingPids(runs: string): number[] {
@@ -35,16 +36,7 @@ Deno.test({
     const config = join(dir, "long.json");
     writeFileSync(
       config,
-      JSON.stringify({
-        name: "long",
-        crop: [64, 128],
-        batchSize: 1,
-        microBatch: 1,
-        steps: 500,
-        warmupSteps: 1,
-        validation: { everySteps: 0, frames: 1, scale: 0.25 },
-        pipelineWorkers: 0,
-      }),
+      JSON.stringify({ name: "long", ...TINY_TRAINING, steps: 500 }),
     );
     const run = join(runs, "long");
     const wrapper = new Deno.Command(Deno.execPath(), {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initBackend } from "../runtime/backend.ts";
 import { kittiSplitSource } from "../data/datasets/sources.ts";
-import { writeTinyInstances, writeTinyKitti } from "../data/datasets/testing/tiny_kitti.ts";
+import { writeTinyKittiWithInstances } from "../data/datasets/testing/tiny_kitti.ts";
 import { constantHeadsModel } from "../model/testing/constant_heads.ts";
 import { evaluateModel } from "./loop.ts";
 
@@ -15,9 +15,7 @@ const CAR = 13;
 Deno.test("validation scores a KITTI folder's own instance/ maps over the pseudo labels and names them", async () => {
   const dir = mkdtempSync(join(tmpdir(), "validation_test-"));
   try {
-    const kitti = join(dir, "kitti"), pseudo = join(dir, "pseudo");
-    const names = await writeTinyKitti(kitti, "val", 2);
-    const cars = await writeTinyInstances(kitti, pseudo, names);
+    const { kitti, pseudo, cars } = await writeTinyKittiWithInstances(dir, 2);
     // Road everywhere: every GT car is a false negative, so the FN count tells which instance maps were scored.
     const model = constantHeadsModel([5, ...new Array(18).fill(0)], 0, [0, 0]);
     const run = async () => {

@@ -6,7 +6,7 @@ import sharp from "sharp";
 import { labelIdsToColors } from "../labels/cityscapes_labels.ts";
 import { readImageSize, writePng } from "../../io/image_io.ts";
 import { checkKittiFolder, listKittiFrames, readKittiFrame, readKittiSplit, verifyKittiFrames } from "./kitti.ts";
-import { writeTinyInstances, writeTinyKitti } from "./testing/tiny_kitti.ts";
+import { writeTinyKittiWithInstances } from "./testing/tiny_kitti.ts";
 import { SHARED_KITTI } from "../../testing/shared_data.ts";
 
 const KITTI = SHARED_KITTI;
@@ -126,9 +126,7 @@ Deno.test(
 Deno.test("KITTI's own instance/ maps win over the Cityscapes-format pseudo labels of instanceDir", async () => {
   const dir = mkdtempSync(join(tmpdir(), "kitti_test-"));
   try {
-    const kitti = join(dir, "kitti"), pseudo = join(dir, "pseudo");
-    const names = await writeTinyKitti(kitti, "val", 2);
-    const cars = await writeTinyInstances(kitti, pseudo, names);
+    const { kitti, pseudo, names, cars } = await writeTinyKittiWithInstances(dir, 2);
     const maxInstance = (s: { instances: Int32Array | null }) => s.instances!.reduce((m, v) => Math.max(m, v), 0);
     for (const [k, name] of names.entries()) {
       assert.ok(cars[k] > 1, "the two label sets disagree");

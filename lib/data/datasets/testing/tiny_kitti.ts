@@ -59,3 +59,10 @@ export async function writeTinyInstances(dir: string, pseudoDir: string, names: 
   }
   return cars;
 }
+
+/** A tiny KITTI folder `<dir>/kitti` (split "val") with both instance label sets, the pseudo ones in `<dir>/pseudo`. */
+export async function writeTinyKittiWithInstances(dir: string, frames: number) {
+  const kitti = join(dir, "kitti"), pseudo = join(dir, "pseudo");
+  const names = await writeTinyKitti(kitti, "val", frames);
+  return { kitti, pseudo, names, cars: await writeTinyInstances(kitti, pseudo, names) };
+}
