@@ -56,7 +56,6 @@ import {
   cityscapesAvgInstanceSize,
   createSemanticStats,
   semanticResult,
-  type SemanticStats,
 } from "../metrics/semantic.ts";
 import {
   chooseTask,
@@ -71,15 +70,8 @@ import {
   TASK_FORMATS,
 } from "./file_formats.ts";
 import { TRAIN_CATEGORIES } from "./model_eval.ts";
-import {
-  type EvalRecord,
-  instanceSection,
-  panopticSection,
-  SCHEME_NAMES,
-  schemeSection,
-  semanticSection,
-} from "./record.ts";
-import { CLASS_SCHEMES, type SchemeName } from "./schemes.ts";
+import { type EvalRecord, instanceSection, panopticSection, schemesSection, semanticSection } from "./record.ts";
+import { accumulateSchemes, createSchemeStats, schemeResults } from "./schemes.ts";
 
 export interface FileEvalOptions {
   gt: string;
@@ -184,10 +176,7 @@ async function scoreSemanticOrInstance(
   const semantic = createSemanticStats(NUM_TRAIN_CLASSES, {
     avgInstanceSize: cityscapesAvgInstanceSize(TRAIN_CLASS_NAMES),
   });
-  const schemes = {
-    acdc30: CLASS_SCHEMES.acdc30.stats(),
-    ika12: CLASS_SCHEMES.ika12.stats(),
-  } satisfies Record<SchemeName, SemanticStats>;
+  const schemes = createSchemeStats();
   const scoring = instanceScoring(gtFormat);
   const instance = createInstanceStats(scoring.classIds);
   let instanceFrames = 0;
@@ -200,10 +189,7 @@ async function scoreSemanticOrInstance(
       assertKnownLabelIds(pred.data, predFile);
       const predTrainIds = labelIdsToTrainIds(pred.data);
       accumulateSemantic(semantic, gt.semantic, predTrainIds, predFile);
-      for (const k of ["acdc30", "ika12"] as const) {
-        const scheme = CLASS_SCHEMES[k];
-        accumulateSemantic(schemes[k], scheme.gt(gt.labelIds), scheme.gt(pred.data), predFile);
-      }
+      accumulateSchemes(schemes, gt.labelIds, pred.data, "labelIds", predFile);
       if (gt.instances) {
         accumulateInstanceWeights(semantic, gt.semantic, gt.instances, predTrainIds, predFile);
         instanceFrames++;
@@ -224,12 +210,7 @@ async function scoreSemanticOrInstance(
     instanceFrames,
     instanceSource: instanceFrames > 0 ? instanceSource : null,
     semantic: task === "semantic" ? semanticSection(semanticResult(semantic)) : null,
-    schemes: task === "semantic"
-      ? {
-        acdc30: schemeSection(semanticResult(schemes.acdc30), SCHEME_NAMES.acdc30),
-        ika12: schemeSection(semanticResult(schemes.ika12), SCHEME_NAMES.ika12),
-      }
-      : null,
+    schemes: task === "semantic" ? schemesSection(schemeResults(schemes)) : null,
     instance: task === "instance" ? instanceSection(instanceResult(instance), scoring.names) : null,
   };
 }

@@ -8,16 +8,10 @@ import { readKittiLabelIds } from "../data/datasets/kitti.ts";
 import type { Sample } from "../data/datasets/sample.ts";
 import { type DatasetSource, openSource } from "../data/datasets/sources.ts";
 import { addFrame, createEvaluation, type EvaluationResult, evaluationResult } from "../metrics/evaluate.ts";
-import {
-  accumulateSemantic,
-  createSemanticStats,
-  type SemanticResult,
-  semanticResult,
-  type SemanticStats,
-} from "../metrics/semantic.ts";
+import { accumulateSemantic, createSemanticStats, type SemanticResult, semanticResult } from "../metrics/semantic.ts";
 import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
-import { CLASS_SCHEMES, type SchemeName } from "./schemes.ts";
+import { accumulateSchemes, createSchemeStats, type SchemeName, schemeResults } from "./schemes.ts";
 
 /** What the loop needs of a frame: its RGB image (H*W*3); readers return more (labels) for the scorer. */
 export interface LoopFrame {
@@ -111,17 +105,13 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
   const kitti = options.source.kind === "kitti" ? options.source : null;
   const names = options.frames > 0 ? source.names.slice(0, options.frames) : source.names;
   const ev = createEvaluation();
-  const stats = Object.fromEntries(
-    Object.entries(CLASS_SCHEMES).map(([k, s]) => [k, s.stats()]),
-  ) as Record<SchemeName, SemanticStats>;
+  const stats = createSchemeStats();
   const frameScores: { miou: number; pixelAccuracy: number }[] = [];
   const seconds = await forEachPrediction(model, names, source.read, async (sample, prediction, name) => {
     addFrame(ev, sample, prediction);
     if (kitti) {
       const labelIds = (await readKittiLabelIds(kitti.root, name)).data;
-      for (const [k, scheme] of Object.entries(CLASS_SCHEMES) as [SchemeName, typeof CLASS_SCHEMES[SchemeName]][]) {
-        accumulateSemantic(stats[k], scheme.gt(labelIds), scheme.pred(prediction.semantic), name);
-      }
+      accumulateSchemes(stats, labelIds, prediction.semantic, "trainIds", name);
     }
     const own = createSemanticStats(NUM_TRAIN_CLASSES);
     accumulateSemantic(own, sample.semantic, prediction.semantic, name);
@@ -131,7 +121,7 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
   }, options);
   const perFrame = names.map((name, i) => ({ name, ...frameScores[i], seconds: seconds[i] }));
   const result = evaluationResult(ev);
-  const schemes = kitti ? { acdc30: semanticResult(stats.acdc30), ika12: semanticResult(stats.ika12) } : null;
+  const schemes = kitti ? schemeResults(stats) : null;
   const summary = summarize(result, schemes, (performance.now() - start) / 1000, source.instanceSource);
   return { result, schemes, summary, confusion: ev.semantic.confusion, perFrame };
 }

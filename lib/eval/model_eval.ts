@@ -15,14 +15,7 @@ import { type DatasetSource, kittiSplitSource } from "../data/datasets/sources.t
 import { loadPanopticModel } from "../model/load.ts";
 import { evaluateModel } from "./loop.ts";
 import { evaluateIkaProtocol, ikaProtocolSection } from "./ika_protocol.ts";
-import {
-  type EvalRecord,
-  instanceSection,
-  panopticSection,
-  SCHEME_NAMES,
-  schemeSection,
-  semanticSection,
-} from "./record.ts";
+import { type EvalRecord, instanceSection, panopticSection, schemesSection, semanticSection } from "./record.ts";
 
 export interface ModelEvalOptions {
   /** Run folder, model folder or checkpoint step folder. */
@@ -152,10 +145,7 @@ export async function evaluateCheckpoint(
       instanceSource: summary.instanceSource,
       secondsPerFrame: result.frames ? summary.seconds / result.frames : null,
       semantic: semanticSection(result.semantic),
-      schemes: schemes && {
-        acdc30: schemeSection(schemes.acdc30, SCHEME_NAMES.acdc30),
-        ika12: schemeSection(schemes.ika12, SCHEME_NAMES.ika12),
-      },
+      schemes: schemes && schemesSection(schemes),
       ikaProtocol,
       panoptic: result.panoptic && panopticSection(result.panoptic, TRAIN_CATEGORIES),
       instance: result.instance &&

@@ -86,7 +86,7 @@ export function semanticSection(r: SemanticResult, names: readonly string[] = TR
   };
 }
 
-export function schemeSection(r: SemanticResult, names: readonly string[]): SchemeSection {
+function schemeSection(r: SemanticResult, names: readonly string[]): SchemeSection {
   return {
     miou: r.miou,
     pixelAccuracy: r.pixelAccuracy,
@@ -94,11 +94,16 @@ export function schemeSection(r: SemanticResult, names: readonly string[]): Sche
   };
 }
 
-/** Names of ika's schemes as scored by lib/eval/loop.ts (ika-12 without its "none" class). */
-export const SCHEME_NAMES = {
+/** Names of ika's schemes as scored by lib/eval/schemes.ts (ika-12 without its "none" class). */
+const SCHEME_NAMES = {
   acdc30: ACDC30_CLASSES.map((c) => c.name),
   ika12: IKA12_CLASSES.map((c) => c.name),
 } as const;
+
+/** The record section of ika's schemes' results. */
+export function schemesSection(r: Record<keyof typeof SCHEME_NAMES, SemanticResult>): EvalRecord["schemes"] {
+  return { acdc30: schemeSection(r.acdc30, SCHEME_NAMES.acdc30), ika12: schemeSection(r.ika12, SCHEME_NAMES.ika12) };
+}
 
 export function panopticSection(r: PanopticResult, categories: readonly PanopticCategory[]): PanopticSection {
   return {

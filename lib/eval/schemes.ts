@@ -2,7 +2,13 @@
 // ika's 12 classes, each with its statistics, its ground truth (from KITTI's labelIds) and its prediction mapping.
 import { labelIdsToAcdc30, NUM_ACDC30_CLASSES, trainIdsToAcdc30 } from "../data/labels/acdc_labels.ts";
 import { IKA12_NONE, labelIdsToIka12, NUM_IKA12_CLASSES, trainIdsToIka12 } from "../data/labels/ika_labels.ts";
-import { createSemanticStats } from "../metrics/semantic.ts";
+import {
+  accumulateSemantic,
+  createSemanticStats,
+  type SemanticResult,
+  semanticResult,
+  type SemanticStats,
+} from "../metrics/semantic.ts";
 
 /**
  * The other class schemes scored from the same predictions: ika's ACDC 30 classes ("none" is a class, as in the
@@ -21,3 +27,35 @@ export const CLASS_SCHEMES = {
   },
 } as const;
 export type SchemeName = keyof typeof CLASS_SCHEMES;
+const SCHEME_NAMES = Object.keys(CLASS_SCHEMES) as SchemeName[];
+
+export type SchemeStats = Record<SchemeName, SemanticStats>;
+
+export function createSchemeStats(): SchemeStats {
+  return Object.fromEntries(SCHEME_NAMES.map((k) => [k, CLASS_SCHEMES[k].stats()])) as SchemeStats;
+}
+
+/**
+ * Adds one frame to every scheme: the ground truth's labelIds against the prediction, given as labelIds (prediction
+ * files) or as trainIds (the model's output).
+ */
+export function accumulateSchemes(
+  stats: SchemeStats,
+  gtLabelIds: Uint8Array,
+  predicted: Uint8Array,
+  predictedAs: "labelIds" | "trainIds",
+  source: string,
+): void {
+  for (const k of SCHEME_NAMES) {
+    const scheme = CLASS_SCHEMES[k];
+    const pred = predictedAs === "labelIds" ? scheme.gt(predicted) : scheme.pred(predicted);
+    accumulateSemantic(stats[k], scheme.gt(gtLabelIds), pred, source);
+  }
+}
+
+export function schemeResults(stats: SchemeStats): Record<SchemeName, SemanticResult> {
+  return Object.fromEntries(SCHEME_NAMES.map((k) => [k, semanticResult(stats[k])])) as Record<
+    SchemeName,
+    SemanticResult
+  >;
+}
