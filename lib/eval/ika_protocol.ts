@@ -6,22 +6,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
-import {
-  ACDC30_CLASSES,
-  notebookColorsToAcdc30,
-  NUM_ACDC30_CLASSES,
-  trainIdsToAcdc30,
-} from "../data/labels/acdc_labels.ts";
+import { ACDC30_CLASSES, notebookColorsToAcdc30, trainIdsToAcdc30 } from "../data/labels/acdc_labels.ts";
 import { assertSameSize, type Image8, readRgb, resizeNearest } from "../io/image_io.ts";
 import { kittiLabelFile, readKittiLabelColors } from "../data/datasets/kitti.ts";
-import {
-  accumulateSemantic,
-  createSemanticStats,
-  type SemanticResult,
-  semanticResult,
-  type SemanticStats,
-} from "../metrics/semantic.ts";
+import { accumulateSemantic, type SemanticResult, semanticResult, type SemanticStats } from "../metrics/semantic.ts";
 import { forEachPrediction } from "./loop.ts";
+import { CLASS_SCHEMES } from "./schemes.ts";
 
 /** The notebook's frame size, [height, width]. */
 export const IKA_PROTOCOL_RESOLUTION = [368, 1248] as const;
@@ -62,7 +52,7 @@ async function resizeImageLikeNotebook(image: Image8, height: number, width: num
 
 /** The 30-class confusion matrix the protocol accumulates (no ignore label: every pixel counts). */
 export function createIkaProtocolStats(): SemanticStats {
-  return createSemanticStats(NUM_ACDC30_CLASSES);
+  return CLASS_SCHEMES.acdc30.stats();
 }
 
 /**
