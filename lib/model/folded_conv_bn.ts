@@ -3,7 +3,7 @@
 // stores one activation instead of three and skips batch norm's full-size gradient (Tile, reductions).
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { relu6Backprop } from "../runtime/kernels/relu6_backprop.ts";
+import { relu6Backprop } from "../runtime/relu6_backprop.ts";
 
 export type ConvKind = "conv" | "depthwise";
 
@@ -27,7 +27,7 @@ export interface FoldedConvBnArgs {
   constantInput?: boolean;
 }
 
-/** ReLU6 with its gradient computed from the output y (lib/runtime/kernels/relu6_backprop.ts). */
+/** ReLU6 with its gradient computed from the output y (lib/runtime/relu6_backprop.ts). */
 const relu6 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   const y = tf.relu6(x);

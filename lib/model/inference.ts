@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { THING_TRAIN_IDS } from "../data/labels/cityscapes_labels.ts";
 import { panopticFromHeads, type PanopticPrediction, type PostprocessOptions } from "../postprocess/panoptic.ts";
-import { SIZE_MULTIPLE } from "./panoptic_deeplab.ts";
+import { SIZE_MULTIPLE } from "./outputs.ts";
 
 export interface Heads {
   height: number;

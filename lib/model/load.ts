@@ -4,7 +4,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { latestCheckpointPath, layersModelFiles, loadCheckpoint } from "./checkpoint.ts";
-import { HEADS } from "./panoptic_deeplab.ts";
+import { HEADS } from "./outputs.ts";
 import "./folded_conv_bn.ts"; // registers the custom layer the saved topology names
 
 export interface LoadedModel {

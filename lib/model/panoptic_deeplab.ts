@@ -6,6 +6,7 @@
 // the same function whatever the batch size or the number of data-parallel workers.
 import * as tfl from "@tensorflow/tfjs-layers";
 import { buildBackbone } from "./backbone.ts";
+import { SIZE_MULTIPLE } from "./outputs.ts";
 
 export interface PanopticDeepLabConfig {
   /** Number of semantic classes (19 Cityscapes trainIds). */
@@ -45,12 +46,6 @@ export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
   seed: 1,
   decoderInit: "he",
 };
-
-/** Output names, in the order the model returns them. */
-export const HEADS = ["semantic", "center", "offset"] as const;
-
-/** Input height and width must be multiples of this (the deepest feature used has stride 16). */
-export const SIZE_MULTIPLE = 16;
 
 type S = tfl.SymbolicTensor;
 

@@ -1,15 +1,13 @@
-// The input gradient of ReLU6 from its output y, dy · [0 < y < 6]: one pass of our SIMD kernel over every thread on
-// wasm (kernel "Relu6Backprop"); elsewhere step() and arithmetic (tfjs' own Relu6 gradient uses comparison ops and a
-// bool cast, 3x slower on wasm).
-import * as tf from "@tensorflow/tfjs-core";
+// The wasm kernel of ReLU6's input gradient from its output y, dy · [0 < y < 6] (op relu6Backprop in
+// lib/runtime/relu6_backprop.ts): one pass of our SIMD kernel over every thread (tfjs' own Relu6 gradient uses
+// comparison ops and a bool cast, 3x slower on wasm).
 import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs-core";
+import { RELU6_BACKPROP } from "../relu6_backprop.ts";
 import { runPooled, threadRange } from "./simd/tensor_call.ts";
 import type { WasmBackend } from "./wasm_ops.ts";
 
-const KERNEL = "Relu6Backprop";
-
 export const relu6BackpropConfig: KernelConfig = {
-  kernelName: KERNEL,
+  kernelName: RELU6_BACKPROP,
   backendName: "wasm",
   kernelFunc: ({ inputs, backend }) => {
     const { dy, y } = inputs as { dy: TensorInfo; y: TensorInfo };
@@ -28,9 +26,3 @@ export const relu6BackpropConfig: KernelConfig = {
     return out;
   },
 };
-
-/** dy · [0 < y < 6] for y = relu6(x). */
-export function relu6Backprop(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  if (tf.getKernel(KERNEL, tf.getBackend())) return tf.engine().runKernel(KERNEL, { dy, y }) as tf.Tensor;
-  return tf.mul(dy, tf.mul(tf.step(y), tf.step(tf.sub(6, y))));
-}

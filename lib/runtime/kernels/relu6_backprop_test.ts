@@ -1,7 +1,7 @@
 // Tests: the wasm ReLU6 gradient kernel against its definition, on every thread split and the scalar tail.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { relu6Backprop } from "./relu6_backprop.ts";
+import { relu6Backprop } from "../relu6_backprop.ts";
 import { seeded, useWasm } from "./testing/kernel_check.ts";
 
 Deno.test("wasm Relu6Backprop passes dy exactly where 0 < y < 6 (odd sizes, y at 0 and 6)", async () => {

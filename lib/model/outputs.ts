@@ -1,0 +1,8 @@
+// The network's interface without the network: its output heads and the input size it takes. Kept apart from the
+// model builder (which reaches the pretrained weights on disk) so inference imports it in a browser too.
+
+/** Output names, in the order the model returns them. */
+export const HEADS = ["semantic", "center", "offset"] as const;
+
+/** Input height and width must be multiples of this (the deepest feature used has stride 16). */
+export const SIZE_MULTIPLE = 16;
