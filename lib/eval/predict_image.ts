@@ -15,7 +15,8 @@ import { readRgb, writePng } from "../io/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { writeLabelIdsPng, writePanopticPng } from "./export.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
-import { type PanopticDrawOptions, panopticFigure } from "../viz/panoptic_overlay.ts";
+import { panopticFigure } from "../viz/panoptic_figure.ts";
+import type { PanopticDrawOptions } from "../viz/panoptic_overlay.ts";
 import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
 
 export interface SegmentEntry {

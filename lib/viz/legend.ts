@@ -1,6 +1,6 @@
 // Colour legends: for label tables as standalone SVG (swatch + text per entry, in columns), and as a strip of
-// swatch + text chips drawn with @napi-rs/canvas under a figure.
-import { createCanvas, type SKRSContext2D } from "@napi-rs/canvas";
+// swatch + text chips drawn on a 2D canvas context (the browser's or @napi-rs/canvas') under a figure.
+import type { Context2D } from "./context2d.ts";
 
 /** One legend row. */
 export interface LegendEntry {
@@ -33,13 +33,20 @@ export function legendSvg(
 /** A legend strip laid out for a width: its height and a function drawing it with its top edge at `top`. */
 export interface LegendStrip {
   height: number;
-  draw: (ctx: SKRSContext2D, top: number) => void;
+  draw: (ctx: Context2D, top: number) => void;
 }
 
-/** The entries as chips (swatch + label) wrapped into rows `width` px wide, on white, text of `fontSize` px. */
-export function legendStrip(entries: readonly LegendEntry[], width: number, fontSize: number): LegendStrip {
+/**
+ * The entries as chips (swatch + label) wrapped into rows `width` px wide, on white, text of `fontSize` px; `measure`
+ * measures the labels (its font is set).
+ */
+export function legendStrip(
+  entries: readonly LegendEntry[],
+  width: number,
+  fontSize: number,
+  measure: Context2D,
+): LegendStrip {
   const font = `${fontSize}px DejaVu Sans, sans-serif`, pad = Math.round(fontSize / 2), row = fontSize + pad;
-  const measure = createCanvas(1, 1).getContext("2d");
   measure.font = font;
   const chips: { entry: LegendEntry; x: number; y: number }[] = [];
   let x = pad, y = pad;

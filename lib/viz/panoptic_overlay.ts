@@ -1,8 +1,8 @@
 // Panoptic predictions drawn for review: stuff in its Cityscapes class colour, each instance scoring at least a
 // threshold in its own colour (apart from every class colour) with dark contours and a "class score" label placed
 // so that labels never overlap, a legend strip of the classes in the frame below; and error maps (correct / wrong /
-// ignored pixels).
-import { type Canvas, createCanvas } from "@napi-rs/canvas";
+// ignored pixels). Pixels are typed arrays and text goes through a Context2D, so the web page draws with the same
+// code as the Deno figures (lib/viz/panoptic_figure.ts).
 import {
   IGNORE_ID,
   IS_THING_TRAIN_ID,
@@ -11,7 +11,8 @@ import {
   trainIdsToColors,
 } from "../data/labels/cityscapes_labels.ts";
 import type { PanopticPrediction, PredictedInstance } from "../postprocess/panoptic.ts";
-import { canvasToImage, type GridTile, imageToCanvas, type RgbImage } from "./grid.ts";
+import type { Context2D } from "./context2d.ts";
+import type { RgbImage } from "./grid.ts";
 import { placeLabels, type Rect } from "./label_placement.ts";
 import { type LegendEntry, legendStrip } from "./legend.ts";
 import { blend, instanceColours } from "./palette.ts";
@@ -95,6 +96,36 @@ export function panopticLegend(prediction: PanopticPrediction, options: Panoptic
   }));
 }
 
+/** One segment of a panoptic map: a stuff region or an instance. */
+export interface Segment {
+  panopticId: number;
+  classId: number;
+  /** Its class name, e.g. "car". */
+  label: string;
+  /** Pixels it covers. */
+  area: number;
+  /** The instance's score; null for stuff. */
+  score: number | null;
+}
+
+/** Every segment of the map but void, largest first (ties by panoptic id). */
+export function panopticSegments(prediction: PanopticPrediction, options: PanopticDrawOptions = {}): Segment[] {
+  const names = options.classNames ?? TRAIN_CLASS_NAMES, divisor = options.divisor ?? 1000;
+  const areas = new Map<number, number>();
+  for (const v of prediction.panoptic) areas.set(v, (areas.get(v) ?? 0) + 1);
+  const scores = new Map(prediction.instances.map((inst) => [inst.panopticId, inst.score]));
+  return [...areas].filter(([id]) => Math.floor(id / divisor) !== IGNORE_ID).map(([panopticId, area]) => {
+    const classId = Math.floor(panopticId / divisor);
+    return {
+      panopticId,
+      classId,
+      label: names[classId] ?? String(classId),
+      area,
+      score: scores.get(panopticId) ?? null,
+    };
+  }).sort((a, b) => b.area - a.area || a.panopticId - b.panopticId);
+}
+
 /**
  * Label boxes ("class score") of the shown instances, placed by score (highest first) at their centres or nearby
  * without overlaps; labels with no free spot are left out. `measure` gives a text's width at `fontSize` px.
@@ -114,41 +145,45 @@ export function instanceLabelBoxes(
   return labels.flatMap(({ text }, k) => (rects[k] ? [{ text, rect: rects[k] }] : []));
 }
 
-/**
- * The panoptic overlay with its instance labels, and the legend strip below it. Text sizes are shares of the image
- * width, so labels stay legible when the figure is scaled down into a grid.
- */
-export function panopticFigure(
-  image: Uint8Array,
-  prediction: PanopticPrediction,
-  options: PanopticDrawOptions = {},
-): Canvas {
-  const { width, height } = prediction;
-  const fontSize = Math.max(12, Math.round(width / 45));
-  const legend = legendStrip(panopticLegend(prediction, options), width, Math.round(fontSize * 0.75));
-  const canvas = createCanvas(width, height + legend.height);
-  const ctx = canvas.getContext("2d");
-  ctx.drawImage(imageToCanvas(panopticOverlay(image, prediction, options)), 0, 0);
-  ctx.font = `${fontSize}px DejaVu Sans, sans-serif`;
-  ctx.textBaseline = "top";
-  for (const { text, rect } of instanceLabelBoxes(prediction, (t) => ctx.measureText(t).width, fontSize, options)) {
-    ctx.fillStyle = "rgba(0,0,0,0.6)";
-    ctx.fillRect(rect.x, rect.y, rect.width, rect.height);
-    ctx.fillStyle = "white";
-    ctx.fillText(text, rect.x + 2, rect.y + 2);
-  }
-  legend.draw(ctx, height);
-  return canvas;
+/** The labels and legend of a panoptic figure, laid out: the figure's size, and drawing them. */
+export interface PanopticAnnotations {
+  width: number;
+  /** The figure's height: the frame's and the legend strip's below it. */
+  height: number;
+  /** Draws the instance labels over the overlay (already drawn at (0, 0)) and the legend below it. */
+  draw: (ctx: Context2D) => void;
 }
 
-/** A grid tile of the panoptic figure (overlay, instance labels, legend). */
-export function panopticTile(
-  image: Uint8Array,
+/**
+ * The instance labels and legend strip of the panoptic figure, measured on `measure`. Text sizes are shares of the
+ * image width, so labels stay legible when the figure is scaled down into a grid.
+ */
+export function panopticAnnotations(
   prediction: PanopticPrediction,
-  caption?: string,
+  measure: Context2D,
   options: PanopticDrawOptions = {},
-): GridTile {
-  return { image: canvasToImage(panopticFigure(image, prediction, options)), caption };
+): PanopticAnnotations {
+  const { width, height } = prediction;
+  const fontSize = Math.max(12, Math.round(width / 45));
+  const font = `${fontSize}px DejaVu Sans, sans-serif`;
+  const legend = legendStrip(panopticLegend(prediction, options), width, Math.round(fontSize * 0.75), measure);
+  measure.font = font;
+  const labels = instanceLabelBoxes(prediction, (t) => measure.measureText(t).width, fontSize, options);
+  return {
+    width,
+    height: height + legend.height,
+    draw: (ctx) => {
+      ctx.font = font;
+      ctx.textBaseline = "top";
+      for (const { text, rect } of labels) {
+        ctx.fillStyle = "rgba(0,0,0,0.6)";
+        ctx.fillRect(rect.x, rect.y, rect.width, rect.height);
+        ctx.fillStyle = "white";
+        ctx.fillText(text, rect.x + 2, rect.y + 2);
+      }
+      legend.draw(ctx, height);
+    },
+  };
 }
 
 /** Green where the predicted class equals the GT, red where it differs, black where the GT is `ignore`. */

@@ -9,11 +9,10 @@ import {
   ERROR_COLOURS,
   errorMap,
   instanceLabelBoxes,
-  panopticFigure,
   panopticLegend,
   panopticOverlay,
-  panopticTile,
 } from "./panoptic_overlay.ts";
+import { panopticFigure, panopticTile } from "./panoptic_figure.ts";
 
 // 5x2: road (0) at x 0..1, car instance 13001 at x 2..3 of both rows, void at x 4.
 const prediction: PanopticPrediction = {
