@@ -8,25 +8,13 @@ import { tmpdir } from "node:os";
 import sharp from "sharp";
 import { executeNotebook } from "../tools/report/notebooks.ts";
 import { CHROMIUM, run } from "../tools/setup/system.ts";
+import { inkShares } from "./testing/chromium.ts";
 import { PROJECT_ROOT } from "../lib/io/project.ts";
 
 /** The anchor nbconvert gives the "## Summary of results" heading. */
 const SUMMARY_ANCHOR = "Summary-of-results";
 /** Screenshot size: the report's first section lies within the first screen at this size. */
 const WINDOW = { width: 1280, height: 2000 };
-
-/** Share of pixels that are not near-white, and share that are dark (text), in an RGB(A) image. */
-async function inkShares(png: Uint8Array): Promise<{ nonWhite: number; dark: number }> {
-  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  let nonWhite = 0, dark = 0;
-  for (let i = 0; i < data.length; i += info.channels) {
-    const max = Math.max(data[i], data[i + 1], data[i + 2]);
-    if (Math.min(data[i], data[i + 1], data[i + 2]) < 235) nonWhite++;
-    if (max < 90) dark++;
-  }
-  const pixels = info.width * info.height;
-  return { nonWhite: nonWhite / pixels, dark: dark / pixels };
-}
 
 Deno.test("the report's results section renders to a legible, non-blank screenshot", async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`deno task setup\` (installs Debian's chromium)`);
@@ -79,14 +67,4 @@ Deno.test("the report's results section renders to a legible, non-blank screensh
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-Deno.test("inkShares tells a blank page from one with dark text", async () => {
-  const page = (background: string) => sharp({ create: { width: 40, height: 10, channels: 3, background } });
-  const blank = await page("#ffffff").png().toBuffer();
-  assert.deepEqual(await inkShares(blank), { nonWhite: 0, dark: 0 });
-  const text = await page("#ffffff")
-    .composite([{ input: await page("#202020").resize(20, 10).png().toBuffer(), left: 0, top: 0 }])
-    .png().toBuffer();
-  assert.deepEqual(await inkShares(text), { nonWhite: 0.5, dark: 0.5 });
 });

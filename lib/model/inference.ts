@@ -88,3 +88,25 @@ export function panopticFromModelHeads(heads: Heads, options?: Partial<Postproce
     { ...defaultPostprocess(heads.height, heads.width), ...options },
   );
 }
+
+/** The heads' values at `count` evenly spaced pixels (every channel), to compare runs of the model across runtimes. */
+export interface HeadSamples {
+  pixels: number[];
+  probabilities: number[];
+  center: number[];
+  offsets: number[];
+}
+
+export function sampleHeads(heads: Heads, count = 64): HeadSamples {
+  const size = heads.height * heads.width, c = heads.numClasses;
+  const pixels = Array.from(
+    { length: Math.min(count, size) },
+    (_, k) => Math.floor((k * size) / Math.min(count, size)),
+  );
+  return {
+    pixels,
+    probabilities: pixels.flatMap((p) => [...heads.probabilities.subarray(p * c, p * c + c)]),
+    center: pixels.map((p) => heads.center[p]),
+    offsets: pixels.flatMap((p) => [heads.offsets[2 * p], heads.offsets[2 * p + 1]]),
+  };
+}
