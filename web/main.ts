@@ -12,12 +12,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs
 import "../lib/model/folded_conv_bn.ts"; // registers the custom layer model.json names
 import { panopticFromModelHeads, predictHeads, sampleHeads } from "../lib/model/inference.ts";
 import { panopticAnnotations, panopticOverlay, panopticSegments } from "../lib/viz/panoptic_overlay.ts";
-
-/** What the server lists under examples/index.json: KITTI frames and their licence's attribution. */
-export interface ExampleList {
-  frames: string[];
-  attribution: string;
-}
+import type { ExampleList } from "../tools/web/page.ts";
 
 /** Photos wider than this are scaled down before the network (KITTI frames are 1242 px wide). */
 const MAX_WIDTH = 1242;

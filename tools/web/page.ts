@@ -7,7 +7,6 @@ import { extname, join, normalize } from "node:path";
 import { KITTI_ATTRIBUTION, readKittiSplit } from "../../lib/data/datasets/kitti.ts";
 import { PROJECT_ROOT } from "../../lib/io/project.ts";
 import { wasmBinaryDir } from "../../lib/runtime/backend.ts";
-import type { ExampleList } from "../../web/main.ts";
 
 export const WEB_DIR = join(PROJECT_ROOT, "web");
 export const DIST_DIR = join(WEB_DIR, "dist");
@@ -25,6 +24,12 @@ const TYPES: Record<string, string> = {
   ".bin": "application/octet-stream",
   ".png": "image/png",
 };
+
+/** What the server lists under examples/index.json: KITTI frames and their licence's attribution. */
+export interface ExampleList {
+  frames: string[];
+  attribution: string;
+}
 
 export interface BuiltPage {
   /** Bytes of the minified bundle (main.js) and of the wasm binaries beside it. */
