@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../runtime/backend.ts";
-import { panopticFromModelHeads, predictHeads } from "./inference.ts";
+import { type Heads, panopticFromModelHeads, predictHeads, sampleHeads } from "./inference.ts";
 import { constantHeadsModel } from "./testing/constant_heads.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
@@ -35,4 +35,22 @@ Deno.test("post-processing of constant heads gives one stuff class everywhere", 
   assert.ok(pred.semantic.every((c) => c === 1));
   assert.ok(pred.panoptic.every((v) => v === 1000));
   assert.equal(pred.instances.length, 0);
+});
+
+Deno.test("sampleHeads takes every channel at evenly spaced pixels", () => {
+  const heads: Heads = {
+    height: 2,
+    width: 3,
+    numClasses: 2,
+    probabilities: Float32Array.from({ length: 12 }, (_, i) => i),
+    center: Float32Array.from({ length: 6 }, (_, i) => 10 + i),
+    offsets: Float32Array.from({ length: 12 }, (_, i) => 20 + i),
+  };
+  assert.deepEqual(sampleHeads(heads, 3), {
+    pixels: [0, 2, 4],
+    probabilities: [0, 1, 4, 5, 8, 9],
+    center: [10, 12, 14],
+    offsets: [20, 21, 24, 25, 28, 29],
+  });
+  assert.equal(sampleHeads(heads, 100).pixels.length, 6);
 });
