@@ -28,7 +28,7 @@ export interface FoldedConvBnArgs {
 }
 
 /** ReLU6 with its gradient computed from the output y (lib/runtime/relu6_backprop.ts). */
-const relu6 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+export const relu6 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   const y = tf.relu6(x);
   save([y]);

@@ -1,12 +1,37 @@
-// Panoptic-DeepLab on a MobileNetV2 encoder (tfjs-layers): a light ASPP on the stride-16 features, a semantic
+// Panoptic-DeepLab on a MobileNetV2 (ImageNet-derived) or MobileNetV3 (COCO-trained) encoder (tfjs-layers,
+// model.encoder): a light ASPP on the stride-16 features, a semantic
 // decoder and a separate, lighter instance decoder that fuse the stride-8 and stride-4 features, and three heads
 // (semantic logits, centre heatmap, centre offsets) upsampled from stride 4 to the input size.
 // Batch norm is frozen: the encoder's statistics are folded into its convolutions (as detectron2 freezes them for
 // small batches) and the decoder uses biased convolutions without batch norm, so training and inference compute
 // the same function whatever the batch size or the number of data-parallel workers.
 import * as tfl from "@tensorflow/tfjs-layers";
-import { buildBackbone } from "./backbone.ts";
+import { buildBackbone, type FeatureStride } from "./backbone.ts";
+import { buildMobileNetV3Coco } from "./mobilenet_v3.ts";
 import { SIZE_MULTIPLE } from "./outputs.ts";
+
+interface EncoderBuild {
+  seed: number;
+  pretrained: boolean;
+  strides: FeatureStride[];
+  inputSize: [number | null, number | null];
+}
+
+/** The encoders model.encoder chooses from: how each is built, and the name of the model built on it. */
+export const ENCODERS = {
+  /** nsfwjs' MobileNetV2 1.0 (lib/model/backbone.ts), batch norm folded. */
+  mobilenet_v2: {
+    modelName: "panoptic_deeplab_mobilenetv2",
+    build: (o: EncoderBuild) => buildBackbone({ ...o, batchNorm: "folded" }),
+  },
+  /** The CenterNet detector's MobileNetV3-Large 0.75 (lib/model/mobilenet_v3.ts). */
+  mobilenet_v3_coco: {
+    modelName: "panoptic_deeplab_mobilenet_v3_coco",
+    build: (o: EncoderBuild) => buildMobileNetV3Coco(o),
+  },
+} as const;
+export type EncoderName = keyof typeof ENCODERS;
+export const ENCODER_NAMES = Object.keys(ENCODERS) as EncoderName[];
 
 export interface PanopticDeepLabConfig {
   /** Number of semantic classes (19 Cityscapes trainIds). */
@@ -21,7 +46,9 @@ export interface PanopticDeepLabConfig {
   instanceLowLevel: [number, number];
   /** Atrous rates of the ASPP's two separable 3x3 branches at stride 16. */
   asppRates: [number, number];
-  /** ImageNet-derived encoder weights, or the same architecture randomly initialised. */
+  /** The encoder; its stride-4/8/16 features feed the decoders, whatever their channels. */
+  encoder: EncoderName;
+  /** The encoder's pretrained weights, or the same architecture randomly initialised. */
   pretrained: boolean;
   /** Seed of the random initialisation, so that two builds start from the same weights. */
   seed: number;
@@ -42,6 +69,7 @@ export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
   semanticLowLevel: [64, 32],
   instanceLowLevel: [32, 16],
   asppRates: [3, 6],
+  encoder: "mobilenet_v2",
   pretrained: true,
   seed: 1,
   decoderInit: "he",
@@ -157,13 +185,15 @@ export async function buildPanopticDeepLab(
       throw new Error(`model input size ${inputSize.join("x")} must be a multiple of ${SIZE_MULTIPLE}`);
     }
   }
+  if (!ENCODER_NAMES.includes(c.encoder)) {
+    throw new Error(`model encoder "${c.encoder}" must be one of ${ENCODER_NAMES.join(", ")}`);
+  }
   const seeds = new Seeds(c.seed, c.decoderInit);
-  const encoder = await buildBackbone({
+  const encoder = await ENCODERS[c.encoder].build({
     seed: c.seed,
     pretrained: c.pretrained,
     strides: [4, 8, 16],
     inputSize,
-    batchNorm: "folded",
   });
   const input = tfl.input({ name: "image", shape: [inputSize[0], inputSize[1], 3] });
   const [s4, s8, s16] = encoder.apply(input) as S[];
@@ -172,7 +202,7 @@ export async function buildPanopticDeepLab(
   const instance = decoder(seeds, "instance", context, [s8, s4], c.instanceChannels, c.instanceLowLevel);
   const half = Math.max(8, c.instanceChannels / 2);
   return tfl.model({
-    name: "panoptic_deeplab_mobilenetv2",
+    name: ENCODERS[c.encoder].modelName,
     inputs: input,
     outputs: [
       head(semantic, seeds, "semantic", c.decoderChannels, c.numClasses),

@@ -16,10 +16,26 @@ Deno.test("heads come out at input resolution with 19 / 1 / 2 channels, for any 
   model.dispose();
 });
 
+Deno.test("the COCO MobileNetV3 encoder feeds the same decoders and heads (its own tap channels), no leak", async () => {
+  const model = await buildPanopticDeepLab({ pretrained: false, encoder: "mobilenet_v3_coco" });
+  assert.equal(model.name, "panoptic_deeplab_mobilenet_v3_coco");
+  const start = tf.memory().numTensors;
+  const outputs = tf.tidy(() => model.predict(tf.zeros([1, 48, 80, 3])) as tf.Tensor[]);
+  assert.deepEqual(outputs.map((t) => t.shape), [[1, 48, 80, 19], [1, 48, 80, 1], [1, 48, 80, 2]]);
+  tf.dispose(outputs);
+  assert.equal(tf.memory().numTensors, start);
+  model.dispose();
+});
+
 Deno.test("sizes that are not multiples of 16 and unknown initialisations are refused, named in the message", async () => {
   await assert.rejects(buildPanopticDeepLab({ pretrained: false }, [375, 1242]), /375x1242 must be a multiple of 16/);
   const typo = { pretrained: false, decoderInit: "hee" } as unknown as Parameters<typeof buildPanopticDeepLab>[0];
   await assert.rejects(buildPanopticDeepLab(typo), /decoderInit "hee" must be "glorot" or "he"/);
+  const encoder = { pretrained: false, encoder: "resnet" } as unknown as Parameters<typeof buildPanopticDeepLab>[0];
+  await assert.rejects(
+    buildPanopticDeepLab(encoder),
+    /encoder "resnet" must be one of mobilenet_v2, mobilenet_v3_coco/,
+  );
 });
 
 Deno.test("summary counts every parameter and the convolutions' FLOPs; all weights are trainable", async () => {

@@ -29,7 +29,7 @@ export interface WeightSpec {
 }
 
 /** A tfjs layers model.json as nsfwjs ships it (no `format` field) or as we write it. */
-interface LayersModelJson {
+export interface LayersModelJson {
   format?: string;
   generatedBy?: string;
   modelTopology: unknown;
@@ -72,7 +72,7 @@ export async function readNsfwjsMobileNetV2(
   return { modelJson, weightData, licence };
 }
 
-function concatBytes(parts: Uint8Array[]): Uint8Array {
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -82,9 +82,17 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2 };
+const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
 
-/** Turns tfjs weight data (float32, or uint8/uint16 affine-quantised float32) into plain float32 values. */
+/** Bytes one weight takes in tfjs weight data (int32 and float32: 4; quantised: 1 or 2 per value). */
+export function weightBytes(spec: WeightSpec): number {
+  return spec.shape.reduce((a, b) => a * b, 1) * (spec.quantization ? QUANTIZED_BYTES[spec.quantization.dtype] : 4);
+}
+
+/**
+ * Turns tfjs weight data (float32; uint8/uint16 affine-quantised or float16-stored float32) into plain float32
+ * values.
+ */
 export function dequantizeWeights(specs: WeightSpec[], data: Uint8Array, source = "weights"): Map<string, NamedWeight> {
   const out = new Map<string, NamedWeight>();
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -107,6 +115,8 @@ export function dequantizeWeights(specs: WeightSpec[], data: Uint8Array, source 
       const at = offset + i * bytes;
       values[i] = !q
         ? view.getFloat32(at, true)
+        : q.dtype === "float16"
+        ? view.getFloat16(at, true)
         : (bytes === 1 ? view.getUint8(at) : view.getUint16(at, true)) * (q.scale ?? 1) + (q.min ?? 0);
     }
     out.set(spec.name, { shape: spec.shape, values });
@@ -133,31 +143,63 @@ ${licence}`;
  * Writes data/pretrained/mobilenet_v2/{model.json, weights.bin, README.md} unless they already exist.
  * Returns whether it extracted (false = already there). Called by `deno task setup`.
  */
-export async function ensurePretrainedMobileNetV2(
+export function ensurePretrainedMobileNetV2(
   destDir = DEFAULT_PRETRAINED_DIR,
   specifier = NSFWJS_MODEL_SPECIFIER,
 ): Promise<{ dir: string; extracted: boolean }> {
+  return extractOnce(destDir, async () => {
+    const { modelJson, weightData, licence } = await readNsfwjsMobileNetV2(specifier);
+    const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
+    return {
+      weights: dequantizeWeights(specs, weightData, `${specifier} weights`),
+      readme: readme(licence),
+      format: "layers-model",
+      generatedBy: "nsfwjs@4.4.0 mobilenet_v2, dequantised to float32 by lib/model/pretrained.ts",
+      modelTopology: modelJson.modelTopology,
+    };
+  });
+}
+
+/** What an extraction writes: float32 weights by name, README.md's text and model.json's other fields. */
+export interface Extraction {
+  weights: Map<string, NamedWeight>;
+  readme: string;
+  format: string;
+  generatedBy: string;
+  /** The Keras topology (MobileNetV2), or null where only the weights are stored (the COCO MobileNetV3). */
+  modelTopology: unknown;
+}
+
+/**
+ * Unless destDir already holds them, writes {model.json, weights.bin (float32), README.md} from `extract()` there
+ * atomically (a temp folder, then rename); a folder left by an earlier failed attempt is replaced, one completed
+ * meanwhile by another process is kept. Returns whether it extracted.
+ */
+export async function extractOnce(
+  destDir: string,
+  extract: () => Promise<Extraction>,
+): Promise<{ dir: string; extracted: boolean }> {
   if (isExtracted(destDir)) return { dir: destDir, extracted: false };
-  const { modelJson, weightData, licence } = await readNsfwjsMobileNetV2(specifier);
-  const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
-  const weights = dequantizeWeights(specs, weightData, `${specifier} weights`);
-  const floats = concatBytes([...weights.values()].map((w) => new Uint8Array(w.values.buffer)));
+  const { weights, readme, format, generatedBy, modelTopology } = await extract();
   const out: LayersModelJson = {
-    format: "layers-model",
-    generatedBy: "nsfwjs@4.4.0 mobilenet_v2, dequantised to float32 by lib/model/pretrained.ts",
-    modelTopology: modelJson.modelTopology,
+    format,
+    generatedBy,
+    modelTopology,
     weightsManifest: [{
       paths: [WEIGHTS_FILE],
-      weights: specs.map(({ name, shape }) => ({ name, shape, dtype: "float32" })),
+      weights: [...weights].map(([name, { shape }]) => ({ name, shape, dtype: "float32" })),
     }],
+  };
+  const files: Record<string, Uint8Array | string> = {
+    [WEIGHTS_FILE]: concatBytes([...weights.values()].map((w) => new Uint8Array(w.values.buffer))),
+    "README.md": readme,
+    [MODEL_FILE]: JSON.stringify(out),
   };
   mkdirSync(dirname(destDir), { recursive: true });
   const tmp = mkdtempSync(`${destDir}.tmp-`);
   try {
     chmodSync(tmp, 0o755);
-    writeFileSync(join(tmp, WEIGHTS_FILE), floats);
-    writeFileSync(join(tmp, "README.md"), readme(licence));
-    writeFileSync(join(tmp, MODEL_FILE), JSON.stringify(out));
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
     if (existsSync(destDir)) rmSync(destDir, { recursive: true, force: true }); // incomplete earlier attempt
     renameSync(tmp, destDir);
   } catch (e) {
@@ -169,15 +211,16 @@ export async function ensurePretrainedMobileNetV2(
   return { dir: destDir, extracted: true };
 }
 
+/** Whether dir holds an extracted model.json and weights.bin. */
 function isExtracted(dir: string): boolean {
   return existsSync(join(dir, MODEL_FILE)) && existsSync(join(dir, WEIGHTS_FILE));
 }
 
-/** Reads the extracted float32 weights by name (e.g. "Conv1/kernel"). */
+/** Reads the extracted float32 weights (of either encoder) by name (e.g. "Conv1/kernel"). */
 export function readPretrainedWeights(dir = DEFAULT_PRETRAINED_DIR): Map<string, NamedWeight> {
   const modelPath = join(dir, MODEL_FILE);
   if (!isExtracted(dir)) {
-    throw new Error(`pretrained MobileNetV2 not found at ${modelPath}: run \`deno task setup\` to extract it`);
+    throw new Error(`pretrained encoder weights not found at ${modelPath}: run \`deno task setup\` to extract them`);
   }
   const json = JSON.parse(readFileSync(modelPath, "utf8")) as LayersModelJson;
   const specs = json.weightsManifest.flatMap((group) => group.weights);

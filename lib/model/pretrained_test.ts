@@ -28,6 +28,14 @@ Deno.test("dequantizeWeights decodes float32, uint8 and uint16 affine quantisati
   assert.deepEqual(w.get("c")!.shape, [2, 1]);
 });
 
+Deno.test("dequantizeWeights decodes float16-stored float32", () => {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setFloat16(0, 0.1666259765625, true);
+  new DataView(bytes.buffer).setFloat16(2, -3, true);
+  const w = dequantizeWeights([{ name: "h", shape: [2], dtype: "float32", quantization: { dtype: "float16" } }], bytes);
+  assert.deepEqual([...w.get("h")!.values], [0.1666259765625, -3]);
+});
+
 Deno.test("dequantizeWeights names the source when the data is too short or too long", () => {
   const spec = [{ name: "k", shape: [3], dtype: "float32" }];
   assert.throws(() => dequantizeWeights(spec, new Uint8Array(8), "x.bin"), /x\.bin: .*before k/);

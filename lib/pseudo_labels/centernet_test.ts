@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { centernetDir, detectFrame, loadCenternet, parseDetections } from "./centernet.ts";
+import { detectFrame, parseDetections } from "./centernet.ts";
+import { centernetDir, loadCenternet } from "../model/centernet_package.ts";
 import { readRgb } from "../io/image_io.ts";
 import { initBackend } from "../runtime/backend.ts";
 import { sharedData } from "../testing/shared_data.ts";

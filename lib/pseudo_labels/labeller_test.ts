@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { initBackend } from "../runtime/backend.ts";
-import { centernetDir, loadCenternet } from "./centernet.ts";
+import { centernetDir, loadCenternet } from "../model/centernet_package.ts";
 import { evaluateOnPanopticFrame } from "./labeller.ts";
 import { PANOPTIC_FRAME } from "../testing/shared_data.ts";
 

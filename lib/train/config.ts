@@ -3,7 +3,7 @@
 // before any work, so a typo never trains silently with a default.
 import { readFileSync } from "node:fs";
 import { DEFAULT_LOSS_OPTIONS, type LossOptions } from "./losses.ts";
-import { DEFAULT_MODEL_CONFIG, type PanopticDeepLabConfig } from "../model/panoptic_deeplab.ts";
+import { DEFAULT_MODEL_CONFIG, ENCODER_NAMES, type PanopticDeepLabConfig } from "../model/panoptic_deeplab.ts";
 
 export interface AugmentConfig {
   minScale: number;
@@ -163,6 +163,11 @@ export function validateConfig(c: TrainConfig, file: string): TrainConfig {
   }
   check(Number.isInteger(model.seed), "model.seed", "an integer");
   check(["he", "glorot"].includes(model.decoderInit), "model.decoderInit", `"he" or "glorot"`);
+  check(
+    ENCODER_NAMES.includes(model.encoder),
+    "model.encoder",
+    `one of ${ENCODER_NAMES.map((e) => `"${e}"`).join(", ")}`,
+  );
   check(isCount(c.validation.everySteps, 0), "validation.everySteps", "an integer ≥ 0 (0 = only at the end)");
   check(isCount(c.validation.frames, 0), "validation.frames", "an integer ≥ 0 (0 = all)");
   check(c.validation.scale > 0, "validation.scale", "> 0");

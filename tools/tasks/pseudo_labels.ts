@@ -10,7 +10,7 @@ import {
   DETECTOR_VERSION,
   fetchCenternet,
   loadCenternet,
-} from "../../lib/pseudo_labels/centernet.ts";
+} from "../../lib/model/centernet_package.ts";
 import { readGray16, readImageSize, writePng } from "../../lib/io/image_io.ts";
 import { listKittiFrames } from "../../lib/data/datasets/kitti.ts";
 import {
