@@ -1,13 +1,14 @@
 // `deno task eval`: scores a trained model on a KITTI split or a Cityscapes-format panoptic JSON (--checkpoint), or
 // prediction files against ground-truth files in the official formats (--gt/--pred); prints per-class tables and
 // writes a JSON record.
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { initBackend } from "../backend.ts";
 import { evaluateFiles } from "../eval/file_eval.ts";
+import { TASKS } from "../eval/file_formats.ts";
 import { evaluateCheckpoint } from "../eval/model_eval.ts";
 import { type EvalRecord, recordTables, writeEvalRecord } from "../eval/record.ts";
 import { DEFAULT_RUN_DIR } from "../train/config.ts";
+import { parseTaskArgs } from "./args.ts";
 
 const HELP = `deno task eval [model options] | --gt PATH --pred PATH [file options]
 Model mode (a trained model on a KITTI split or on Cityscapes-format panoptic ground truth):
@@ -33,39 +34,29 @@ File mode (any method's outputs, no model):
   --instances DIR     KITTI ground truth: Cityscapes-format instanceIds folder (for instance scores and iIoU)
   --out FILE          default ./eval.json`;
 
-const { values } = parseArgs({
-  options: {
-    checkpoint: { type: "string" },
-    data: { type: "string", default: "data/kitti" },
-    split: { type: "string" },
-    instances: { type: "string" },
-    images: { type: "string" },
-    frames: { type: "string", default: "0" },
-    scale: { type: "string", default: "1" },
-    out: { type: "string" },
-    gt: { type: "string" },
-    pred: { type: "string" },
-    task: { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
-  },
+const args = parseTaskArgs("eval", HELP, {
+  checkpoint: { type: "string" },
+  data: { type: "string", default: "data/kitti" },
+  split: { type: "string" },
+  instances: { type: "string" },
+  images: { type: "string" },
+  frames: { type: "string", default: "0" },
+  scale: { type: "string", default: "1" },
+  out: { type: "string" },
+  gt: { type: "string" },
+  pred: { type: "string" },
+  task: { type: "string" },
 });
-if (values.help) {
-  console.log(HELP);
-  Deno.exit(0);
-}
+const { values } = args;
+const frames = args.number("frames", "count");
+const scale = args.number("scale", "positive");
+const task = args.choice("task", TASKS);
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
   Deno.exit(1);
 }
 
-function numberFlag(flag: string, text: string, ok: (n: number) => boolean, what: string): number {
-  const n = Number(text);
-  if (!ok(n)) fail(`--${flag} must be ${what}, got "${text}"`);
-  return n;
-}
-
-const frames = numberFlag("frames", values.frames, (n) => Number.isInteger(n) && n >= 0, "a whole number ≥ 0");
 const bar = new cliProgress.SingleBar({
   format: "eval |{bar}| {value}/{total} frames | ETA {eta_formatted}",
   noTTYOutput: true,
@@ -83,7 +74,6 @@ const onFrame = (done: number, total: number) => {
 
 async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
   if (values.task) fail("--task applies to file mode (--gt/--pred) only");
-  const scale = numberFlag("scale", values.scale, (n) => n > 0, "a positive number");
   await initBackend();
   const { record, defaultOut } = await evaluateCheckpoint({
     checkpoint: values.checkpoint ?? DEFAULT_RUN_DIR,
@@ -105,7 +95,7 @@ async function fileMode(): Promise<{ record: EvalRecord; out: string }> {
   const record = await evaluateFiles({
     gt: values.gt,
     pred: values.pred,
-    task: values.task ?? null,
+    task: task ?? null,
     split: values.split ?? null,
     frames,
     instances: values.instances ?? null,

@@ -1,10 +1,10 @@
 // `deno task predict <image.png> [...] [--checkpoint PATH] [--out DIR] [--scale S]`: panoptic prediction on image
 // files with a trained model → panoptic, semantic colour, labelIds and overlay PNGs and a segments JSON per image.
-import { parseArgs } from "node:util";
 import { initBackend } from "../backend.ts";
 import { loadPanopticModel } from "../model/load.ts";
 import { predictImage } from "../model/predict_image.ts";
 import { DEFAULT_RUN_DIR } from "../train/config.ts";
+import { parseTaskArgs } from "./args.ts";
 
 const HELP = `deno task predict <image> [<image> ...] [options]
   --checkpoint PATH   run folder (its model/, else its newest checkpoint), model folder or checkpoint step folder;
@@ -15,28 +15,14 @@ Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R 
 <stem>_semantic.png (Cityscapes colours), <stem>_labelIds.png (scoreable: deno task eval --gt … --pred DIR),
 <stem>_overlay.png and <stem>_segments.json.`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    checkpoint: { type: "string", default: DEFAULT_RUN_DIR },
-    out: { type: "string", default: "predictions" },
-    scale: { type: "string", default: "1" },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
-if (values.help) {
-  console.log(HELP);
-  Deno.exit(0);
-}
-if (positionals.length === 0) {
-  console.error(`predict: no image given\n${HELP}`);
-  Deno.exit(2);
-}
-const scale = Number(values.scale);
-if (!(scale > 0)) {
-  console.error(`predict: --scale must be a positive number, got "${values.scale}"`);
-  Deno.exit(2);
-}
+const args = parseTaskArgs("predict", HELP, {
+  checkpoint: { type: "string", default: DEFAULT_RUN_DIR },
+  out: { type: "string", default: "predictions" },
+  scale: { type: "string", default: "1" },
+}, { positionals: true });
+const { values, positionals } = args;
+if (positionals.length === 0) args.usageError("no image given");
+const scale = args.number("scale", "positive");
 
 try {
   await initBackend();

@@ -1,36 +1,17 @@
 // `deno task setup` (also run by `report` and `test`): links the data, installs Jupyter, the Deno kernel,
 // fonts and Chromium when missing, and extracts the pretrained backbone. Idempotent: a second run changes nothing.
-import { parseArgs } from "node:util";
-import { ensureDataLink, PROJECT_ROOT } from "../setup/data_links.ts";
-import { DATA_LINKS } from "../setup/datasets.ts";
-import { ensureDenoKernel, ensureJupyterAndFonts } from "../setup/system.ts";
-import { ensurePretrainedMobileNetV2 } from "../model/pretrained.ts";
+import { ensureSetup } from "../setup/setup.ts";
+import { parseTaskArgs } from "./args.ts";
 
-const { values } = parseArgs({
-  options: {
-    "data-only": { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
-if (values.help) {
-  console.log(`deno task setup [--data-only]
+const USAGE = `deno task setup [--data-only]
   Links ../shared/data into data/ (or checks data you placed there), installs Jupyter + the Deno kernel + fonts + Chromium
-  (apt-get, when root on Debian) and extracts the pretrained MobileNetV2. --data-only skips the system part.`);
-  Deno.exit(0);
-}
+  (apt-get, when root on Debian) and extracts the pretrained MobileNetV2. --data-only skips the system part.`;
+
+const { values } = parseTaskArgs("setup", USAGE, { "data-only": { type: "boolean", default: false } });
 
 const log = (line: string) => console.log(`setup: ${line}`);
 try {
-  for (const link of DATA_LINKS) {
-    const outcome = await ensureDataLink(PROJECT_ROOT, link);
-    if (outcome === "linked") log(`linked ${link.target} → ${link.shared}`);
-  }
-  const pretrained = await ensurePretrainedMobileNetV2();
-  if (pretrained.extracted) log(`extracted the pretrained MobileNetV2 into ${pretrained.dir}`);
-  if (!values["data-only"]) {
-    await ensureJupyterAndFonts(log);
-    ensureDenoKernel(log);
-  }
+  await ensureSetup({ dataOnly: values["data-only"], log });
   log("ready");
 } catch (e) {
   console.error(`setup failed: ${e instanceof Error ? e.message : e}`);
