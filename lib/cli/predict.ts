@@ -2,7 +2,7 @@
 // files with a trained model → panoptic, semantic colour, labelIds and overlay PNGs and a segments JSON per image.
 import { initBackend } from "../backend.ts";
 import { loadPanopticModel } from "../model/load.ts";
-import { predictImage } from "../model/predict_image.ts";
+import { clashingImages, MAX_PREDICT_PIXELS, predictImage } from "../model/predict_image.ts";
 import { DEFAULT_RUN_DIR } from "../train/config.ts";
 import { parseTaskArgs } from "./args.ts";
 
@@ -11,6 +11,8 @@ const HELP = `deno task predict <image> [<image> ...] [options]
                       default ${DEFAULT_RUN_DIR}
   --out DIR           output folder; default predictions
   --scale S           resize factor before the network; default 1
+Images of more than ${MAX_PREDICT_PIXELS} pixels (2048x1024) are scaled down to that many, keeping their aspect
+ratio; the outputs then have that size, and the segments JSON records the file's size ("source") and "sourceScale".
 Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R + 256 G + 256² B, 0 = void),
 <stem>_semantic.png (Cityscapes colours), <stem>_labelIds.png (scoreable: deno task eval --gt … --pred DIR),
 <stem>_overlay.png and <stem>_segments.json.`;
@@ -23,6 +25,13 @@ const args = parseTaskArgs("predict", HELP, {
 const { values, positionals } = args;
 if (positionals.length === 0) args.usageError("no image given");
 const scale = args.number("scale", "positive");
+const clash = clashingImages(positionals);
+if (clash) {
+  args.usageError(
+    `${clash[0]} and ${clash[1]} have the same name: their outputs would overwrite each other (rename one, or ` +
+      "predict them into separate --out folders)",
+  );
+}
 
 try {
   await initBackend();
@@ -31,6 +40,12 @@ try {
   for (const image of positionals) {
     const result = await predictImage(loaded.model, image, values.out, { scale, checkpoint: loaded.modelDir });
     const things = result.segments.filter((s) => s.isThing).length;
+    if (result.width !== result.source.width) {
+      console.log(
+        `${image}: scaled ${result.source.width}x${result.source.height} → ${result.width}x${result.height} ` +
+          `(more than ${MAX_PREDICT_PIXELS} pixels)`,
+      );
+    }
     console.log(
       `${image}: ${result.segments.length} segments (${things} instances) → ${Object.values(result.files).join(", ")}`,
     );

@@ -11,7 +11,7 @@ import {
   TRAIN_ID_TO_LABEL_ID,
   trainIdsToColors,
 } from "../data/cityscapes_labels.ts";
-import { readRgb, writePng } from "../data/image_io.ts";
+import { readImageSize, readRgb, type Size, writePng } from "../data/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { writeLabelIdsPng, writePanopticPng } from "../metrics/export.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
@@ -43,16 +43,48 @@ export interface PredictionFiles {
   segments: string;
 }
 
+/**
+ * The most pixels an image is predicted at: a Cityscapes frame's (2048x1024, ~1.9 GB peak with the final model).
+ * Larger images (photos) are scaled down to this many pixels, keeping their aspect ratio, and predicted at that size.
+ */
+export const MAX_PREDICT_PIXELS = 2048 * 1024;
+
+/** The size an image of `size` is predicted (and its outputs written) at: its own, or scaled to ≤ maxPixels. */
+export function predictionSize(size: Size, maxPixels = MAX_PREDICT_PIXELS): Size {
+  if (size.width * size.height <= maxPixels) return size;
+  const factor = Math.sqrt(maxPixels / (size.width * size.height));
+  return { width: Math.max(1, Math.floor(size.width * factor)), height: Math.max(1, Math.floor(size.height * factor)) };
+}
+
 export interface ImagePrediction {
+  /** The size predicted at and of every output (the source's, or smaller: see MAX_PREDICT_PIXELS). */
   width: number;
   height: number;
+  /** The image file's own size. */
+  source: Size;
   files: PredictionFiles;
   segments: SegmentEntry[];
 }
 
+/** The name an image's outputs are written under: its file name without the extension. */
+export function imageStem(imagePath: string): string {
+  return basename(imagePath, extname(imagePath));
+}
+
+/** The first two of `imagePaths` whose outputs would overwrite each other (same stem), or null. */
+export function clashingImages(imagePaths: readonly string[]): [string, string] | null {
+  const seen = new Map<string, string>();
+  for (const path of imagePaths) {
+    const first = seen.get(imageStem(path));
+    if (first !== undefined) return [first, path];
+    seen.set(imageStem(path), path);
+  }
+  return null;
+}
+
 /** Output files of an image: `<stem>_panoptic.png`, `_semantic.png`, `_labelIds.png`, `_overlay.png`, `_segments.json`. */
 export function predictionFiles(outDir: string, imagePath: string): PredictionFiles {
-  const stem = basename(imagePath, extname(imagePath));
+  const stem = imageStem(imagePath);
   return {
     panoptic: join(outDir, `${stem}_panoptic.png`),
     semantic: join(outDir, `${stem}_semantic.png`),
@@ -109,8 +141,9 @@ export async function writePrediction(
 }
 
 /**
- * Runs the model on an image file (PNG/JPEG) at `scale`, post-processes and writes the files into `outDir`,
- * including `<stem>_segments.json` ({image, width, height, checkpoint, segments}).
+ * Runs the model on an image file (PNG/JPEG; above MAX_PREDICT_PIXELS decoded at predictionSize) at `scale`,
+ * post-processes and writes the files into `outDir`, including `<stem>_segments.json` ({image, width, height,
+ * source: the file's size, sourceScale: outputs / file, checkpoint, scale, segments}).
  */
 export async function predictImage(
   model: tfl.LayersModel,
@@ -118,7 +151,9 @@ export async function predictImage(
   outDir: string,
   options: { scale?: number; checkpoint?: string } = {},
 ): Promise<ImagePrediction> {
-  const image = await readRgb(imagePath);
+  const source = await readImageSize(imagePath);
+  const size = predictionSize(source);
+  const image = await readRgb(imagePath, size === source ? {} : { size });
   const heads = predictHeads(model, image.data, image.height, image.width, { scale: options.scale ?? 1 });
   const prediction = panopticFromModelHeads(heads);
   const files = predictionFiles(outDir, imagePath);
@@ -127,11 +162,13 @@ export async function predictImage(
     image: imagePath,
     width: image.width,
     height: image.height,
+    source,
+    sourceScale: image.width / source.width,
     checkpoint: options.checkpoint ?? null,
     scale: options.scale ?? 1,
     panopticPng: basename(files.panoptic),
     segments,
   };
   writeFileAtomic(files.segments, JSON.stringify(record, null, 2) + "\n");
-  return { width: image.width, height: image.height, files, segments };
+  return { width: image.width, height: image.height, source, files, segments };
 }

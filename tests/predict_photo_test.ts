@@ -1,0 +1,83 @@
+// `deno task predict` on real photos: a 12-megapixel JPEG is predicted scaled down to MAX_PREDICT_PIXELS (said
+// in the output and recorded in the segments JSON), and two inputs with the same name are refused before any work.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { initBackend } from "../lib/backend.ts";
+import { readImageSize } from "../lib/data/image_io.ts";
+import { KITTI, PROJECT } from "../lib/eval/testing/round_trip.ts";
+import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
+import { MAX_PREDICT_PIXELS, predictionSize } from "../lib/model/predict_image.ts";
+import { exportFloat16 } from "../lib/train/float16_export.ts";
+
+await initBackend({ force: "wasm", log: () => {} });
+
+async function runPredict(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(PROJECT, "lib", "cli", "predict.ts"), ...args],
+    cwd: PROJECT,
+    env: { PANOPTIC_BACKEND: "wasm" },
+  }).output();
+  return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("predictionSize: images up to MAX_PREDICT_PIXELS keep their size, larger ones keep their aspect", () => {
+  assert.deepEqual(predictionSize({ width: 2048, height: 1024 }), { width: 2048, height: 1024 });
+  const photo = predictionSize({ width: 4000, height: 3000 });
+  assert.ok(photo.width * photo.height <= MAX_PREDICT_PIXELS);
+  assert.ok((photo.width + 1) * (photo.height + 1) > MAX_PREDICT_PIXELS);
+  assert.ok(Math.abs(photo.width / photo.height - 4 / 3) < 0.002);
+});
+
+Deno.test("predict CLI on a 12-megapixel JPEG: scaled down, said in the output and the segments JSON", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "predict-photo-"));
+  try {
+    const photo = join(dir, "photo.jpg");
+    await sharp(join(KITTI, "image_2", "000000_10.png")).resize(4000, 3000, { fit: "fill" }).jpeg().toFile(photo);
+    const model = await buildPanopticDeepLab({ pretrained: false });
+    await exportFloat16(model, join(dir, "model"));
+    model.dispose();
+    const out = join(dir, "out");
+    const run = await runPredict([photo, "--checkpoint", join(dir, "model"), "--out", out, "--scale", "0.25"]);
+    assert.equal(run.code, 0, run.stderr);
+    const size = predictionSize({ width: 4000, height: 3000 });
+    assert.match(run.stdout, new RegExp(`photo\\.jpg: scaled 4000x3000 → ${size.width}x${size.height}`));
+    const record = JSON.parse(readFileSync(join(out, "photo_segments.json"), "utf8"));
+    assert.deepEqual([record.width, record.height], [size.width, size.height]);
+    assert.deepEqual(record.source, { width: 4000, height: 3000 });
+    assert.equal(record.sourceScale, size.width / 4000);
+    for (const suffix of ["panoptic", "semantic", "labelIds", "overlay"]) {
+      assert.deepEqual(await readImageSize(join(out, `photo_${suffix}.png`)), size, suffix);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("predict CLI: two images with the same name are an error naming both, before any work", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "predict-clash-"));
+  try {
+    mkdirSync(join(dir, "a"));
+    mkdirSync(join(dir, "b"));
+    const first = join(dir, "a", "x.png"), second = join(dir, "b", "x.jpg");
+    const frame = sharp(join(KITTI, "image_2", "000000_10.png"));
+    await frame.clone().png().toFile(first);
+    await frame.clone().jpeg().toFile(second);
+    const out = join(dir, "out");
+    // No model at --checkpoint: loading one (work) would fail with exit 1.
+    const run = await runPredict([first, second, "--checkpoint", join(dir, "none"), "--out", out]);
+    assert.equal(run.code, 2, run.stderr);
+    const [line] = run.stderr.split("\n");
+    assert.equal(
+      line,
+      `predict: ${first} and ${second} have the same name: their outputs would overwrite each other (rename one, ` +
+        "or predict them into separate --out folders)",
+    );
+    assert.equal(run.stdout, "");
+    assert.ok(!existsSync(out), "nothing written");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
