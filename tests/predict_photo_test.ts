@@ -72,8 +72,8 @@ Deno.test("predict CLI: two images with the same name are an error naming both, 
     const [line] = run.stderr.split("\n");
     assert.equal(
       line,
-      `predict: ${first} and ${second} have the same name: their outputs would overwrite each other (rename one, ` +
-        "or predict them into separate --out folders)",
+      `predict: ${first} and ${second} have the same name (x): their outputs would overwrite each other (rename ` +
+        "one, or predict them into separate --out folders)",
     );
     assert.equal(run.stdout, "");
     assert.ok(!existsSync(out), "nothing written");

@@ -28,8 +28,8 @@ const scale = args.number("scale", "positive");
 const clash = clashingImages(positionals);
 if (clash) {
   args.usageError(
-    `${clash[0]} and ${clash[1]} have the same name: their outputs would overwrite each other (rename one, or ` +
-      "predict them into separate --out folders)",
+    `${clash.first} and ${clash.second} have the same name (${clash.name}): their outputs would overwrite each ` +
+      "other (rename one, or predict them into separate --out folders)",
   );
 }
 

@@ -2,6 +2,7 @@
 // the semantic map in the Cityscapes palette and as labelIds (scoreable by `deno task eval`), an overlay (panoptic
 // colours, instance outlines and labels) and a JSON list of segments (ids, class, area, box, thing scores; void = 0).
 import type * as tfl from "@tensorflow/tfjs-layers";
+import { existsSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import {
   IGNORE_ID,
@@ -11,9 +12,11 @@ import {
   TRAIN_ID_TO_LABEL_ID,
   trainIdsToColors,
 } from "../data/cityscapes_labels.ts";
+import { type PanopticAnnotation, readPanopticJson } from "../data/coco_panoptic.ts";
+import { PRED_PANOPTIC_JSON } from "../eval/file_formats.ts";
 import { readImageSize, readRgb, type Size, writePng } from "../data/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { writeLabelIdsPng, writePanopticPng } from "../metrics/export.ts";
+import { writeLabelIdsPng, writePanopticJson, writePanopticPng } from "../metrics/export.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import { imageToCanvas } from "../viz/grid.ts";
 import { instanceLabels, panopticOverlay } from "../viz/panoptic_overlay.ts";
@@ -41,6 +44,8 @@ export interface PredictionFiles {
   labelIds: string;
   overlay: string;
   segments: string;
+  /** The folder's COCO-panoptic JSON, listing every image predicted into it (see addToPanopticJson). */
+  panopticJson: string;
 }
 
 /**
@@ -71,18 +76,27 @@ export function imageStem(imagePath: string): string {
   return basename(imagePath, extname(imagePath));
 }
 
-/** The first two of `imagePaths` whose outputs would overwrite each other (same stem), or null. */
-export function clashingImages(imagePaths: readonly string[]): [string, string] | null {
+/** An image's image_id in the folder's panoptic.json: its stem without Cityscapes' `_leftImg8bit`. */
+export function frameName(imagePath: string): string {
+  return imageStem(imagePath).replace(/_leftImg8bit$/, "");
+}
+
+/** The first two of `imagePaths` whose outputs would overwrite each other (same frame name), or null. */
+export function clashingImages(imagePaths: readonly string[]): { name: string; first: string; second: string } | null {
   const seen = new Map<string, string>();
   for (const path of imagePaths) {
-    const first = seen.get(imageStem(path));
-    if (first !== undefined) return [first, path];
-    seen.set(imageStem(path), path);
+    const name = frameName(path);
+    const first = seen.get(name);
+    if (first !== undefined) return { name, first, second: path };
+    seen.set(name, path);
   }
   return null;
 }
 
-/** Output files of an image: `<stem>_panoptic.png`, `_semantic.png`, `_labelIds.png`, `_overlay.png`, `_segments.json`. */
+/**
+ * Output files of an image: `<stem>_panoptic.png`, `_semantic.png`, `_labelIds.png`, `_overlay.png`,
+ * `_segments.json`, and the folder's `panoptic.json` (shared by its images).
+ */
 export function predictionFiles(outDir: string, imagePath: string): PredictionFiles {
   const stem = imageStem(imagePath);
   return {
@@ -91,7 +105,40 @@ export function predictionFiles(outDir: string, imagePath: string): PredictionFi
     labelIds: join(outDir, `${stem}_labelIds.png`),
     overlay: join(outDir, `${stem}_overlay.png`),
     segments: join(outDir, `${stem}_segments.json`),
+    panopticJson: join(outDir, PRED_PANOPTIC_JSON),
   };
+}
+
+/**
+ * Adds (or replaces) the image's entry in the folder's COCO-panoptic JSON (Cityscapes categories; image_id = its
+ * frame name, file_name = its panoptic PNG), keeping the entries of the other images predicted into the folder, so
+ * `deno task eval --gt <panoptic json> --pred <folder>` scores them all.
+ */
+function addToPanopticJson(files: PredictionFiles, imagePath: string, size: Size, segments: readonly SegmentEntry[]) {
+  const annotations = new Map<string, PanopticAnnotation>();
+  const images = new Map<string, Size & { fileName: string }>();
+  if (existsSync(files.panopticJson)) {
+    const json = readPanopticJson(files.panopticJson);
+    for (const a of json.annotations) annotations.set(String(a.image_id), a);
+    for (const im of json.images ?? []) {
+      images.set(String(im.id), { width: im.width!, height: im.height!, fileName: im.file_name });
+    }
+  }
+  const name = frameName(imagePath);
+  annotations.set(name, {
+    image_id: name,
+    file_name: basename(files.panoptic),
+    segments_info: segments.filter((s) => s.id !== 0).map((s) => ({
+      id: s.id,
+      category_id: s.labelId,
+      iscrowd: 0,
+      area: s.area,
+      bbox: s.bbox!,
+    })),
+  });
+  images.set(name, { width: size.width, height: size.height, fileName: basename(imagePath) });
+  const sorted = [...annotations.keys()].sort().map((k) => annotations.get(k)!);
+  writePanopticJson(files.panopticJson, sorted, images);
 }
 
 /** Writes the image files for `prediction` of the RGB `image`; returns the segment list (void first, if any). */
@@ -170,5 +217,6 @@ export async function predictImage(
     segments,
   };
   writeFileAtomic(files.segments, JSON.stringify(record, null, 2) + "\n");
+  addToPanopticJson(files, imagePath, image, segments);
   return { width: image.width, height: image.height, source, files, segments };
 }
