@@ -28,7 +28,7 @@ File mode (any method's outputs, no model):
   --gt PATH           Cityscapes gtFine folder (*_labelIds.png, *_instanceIds.png), KITTI folder (semantic_rgb/ or
                       semantic/) or COCO-panoptic JSON (PNGs in the folder named like it, else beside it)
   --pred PATH         folder of *_labelIds.png (semantic), Cityscapes instance results (*.txt + masks) or a
-                      COCO-panoptic JSON
+                      COCO-panoptic JSON, or a folder with panoptic.json (deno task predict's)
   --task T            semantic | instance | panoptic (default: detected from the files)
   --split NAME        KITTI ground truth: only the frames of this split; --frames N: only the first N frames
   --instances DIR     KITTI ground truth: Cityscapes-format instanceIds folder (for instance scores and iIoU)

@@ -14,8 +14,9 @@ const HELP = `deno task predict <image> [<image> ...] [options]
 Images of more than ${MAX_PREDICT_PIXELS} pixels (2048x1024) are scaled down to that many, keeping their aspect
 ratio; the outputs then have that size, and the segments JSON records the file's size ("source") and "sourceScale".
 Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R + 256 G + 256² B, 0 = void),
-<stem>_semantic.png (Cityscapes colours), <stem>_labelIds.png (scoreable: deno task eval --gt … --pred DIR),
-<stem>_overlay.png and <stem>_segments.json.`;
+<stem>_semantic.png (Cityscapes colours), <stem>_labelIds.png, <stem>_overlay.png and <stem>_segments.json, and
+adds the image to the folder's panoptic.json (COCO panoptic). Score the folder with
+deno task eval --gt <gtFine folder, KITTI folder or panoptic JSON> --pred DIR.`;
 
 const args = parseTaskArgs("predict", HELP, {
   checkpoint: { type: "string", default: DEFAULT_RUN_DIR },
