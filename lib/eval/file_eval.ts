@@ -67,6 +67,7 @@ import {
   pairPredictions,
   PRED_LABEL_SUFFIX,
   type PredFormat,
+  predPanopticJson,
   TASK_FORMATS,
 } from "./file_formats.ts";
 import { TRAIN_CATEGORIES } from "./model_eval.ts";
@@ -280,8 +281,9 @@ async function scorePanoptic(
   options: FileEvalOptions,
 ): Promise<Pick<EvalRecord, "frames" | "instanceFrames" | "instanceSource" | "panoptic">> {
   const gtJson = readPanopticJson(options.gt);
-  const predJson = readPanopticJson(options.pred);
-  const spaces = categorySpaces(gtJson, options.gt, predJson, options.pred);
+  const predPath = predPanopticJson(options.pred);
+  const predJson = readPanopticJson(predPath);
+  const spaces = categorySpaces(gtJson, options.gt, predJson, predPath);
   const stats = createPanopticStats(spaces.gt.categories);
   const predById = new Map(predJson.annotations.map((a) => [String(a.image_id), a]));
   const annotations = options.frames > 0 ? gtJson.annotations.slice(0, options.frames) : gtJson.annotations;
@@ -289,11 +291,11 @@ async function scorePanoptic(
   for (const [k, gtAnnotation] of annotations.entries()) {
     const id = String(gtAnnotation.image_id);
     const predAnnotation = predById.get(id);
-    if (!predAnnotation) throw new Error(`${options.pred}: no prediction for image ${id} of ${options.gt}`);
+    if (!predAnnotation) throw new Error(`${predPath}: no prediction for image ${id} of ${options.gt}`);
     const gt = await readPanopticPng(options.gt, gtAnnotation, spaces.gt);
-    const pred = await readPanopticPng(options.pred, predAnnotation, spaces.pred);
+    const pred = await readPanopticPng(predPath, predAnnotation, spaces.pred);
     assertSameSize(gt.image, gt.png, pred.image, pred.png);
-    accumulatePanoptic(stats, gt.frame, pred.frame, `${pred.png} (segments in ${options.pred})`);
+    accumulatePanoptic(stats, gt.frame, pred.frame, `${pred.png} (segments in ${predPath})`);
     options.onFrame?.(k + 1, annotations.length);
   }
   return {

@@ -21,6 +21,13 @@ export const TASK_FORMATS: Record<Task, { gt: readonly GtFormat[]; pred: PredFor
 export const GT_LABEL_SUFFIX = "_gtFine_labelIds.png";
 export const GT_INSTANCE_SUFFIX = "_gtFine_instanceIds.png";
 export const PRED_LABEL_SUFFIX = "_labelIds.png";
+/** The COCO-panoptic JSON a predictions folder may hold (`deno task predict` writes it beside its PNGs). */
+export const PRED_PANOPTIC_JSON = "panoptic.json";
+
+/** The COCO-panoptic JSON of `pred`: the file itself, or the folder's PRED_PANOPTIC_JSON. */
+export function predPanopticJson(pred: string): string {
+  return statSync(pred).isDirectory() ? join(pred, PRED_PANOPTIC_JSON) : pred;
+}
 
 function describeFolder(dir: string): string {
   const entries = readdirSync(dir).sort();
@@ -58,10 +65,11 @@ export function detectPred(path: string): PredFormat[] {
   const found: PredFormat[] = [];
   if (findFiles(path, PRED_LABEL_SUFFIX).length > 0) found.push("labelIds");
   if (readdirSync(path).some((f) => f.endsWith(".txt"))) found.push("instance-txt");
+  if (existsSync(join(path, PRED_PANOPTIC_JSON))) found.push("coco-panoptic");
   if (found.length === 0) {
     throw new Error(
-      `${path}: no predictions recognised (no *${PRED_LABEL_SUFFIX} for semantic, no *.txt instance lists; pass a ` +
-        `COCO-panoptic .json as a file); ${describeFolder(path)}`,
+      `${path}: no predictions recognised (no *${PRED_LABEL_SUFFIX} for semantic, no *.txt instance lists, no ` +
+        `${PRED_PANOPTIC_JSON} for panoptic; or pass a COCO-panoptic .json as a file); ${describeFolder(path)}`,
     );
   }
   return found;

@@ -2,6 +2,7 @@
 // the semantic map in the Cityscapes palette and as labelIds (scoreable by `deno task eval`), an overlay (panoptic
 // colours, instance outlines and labels, class legend) and a JSON list of segments (ids, class, area, box, thing scores; void = 0).
 import type * as tfl from "@tensorflow/tfjs-layers";
+import { existsSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import {
   IGNORE_ID,
@@ -11,9 +12,11 @@ import {
   TRAIN_ID_TO_LABEL_ID,
   trainIdsToColors,
 } from "../data/labels/cityscapes_labels.ts";
-import { readRgb, writePng } from "../io/image_io.ts";
+import { type PanopticAnnotation, readPanopticJson } from "../data/datasets/coco_panoptic.ts";
+import { PRED_PANOPTIC_JSON } from "./file_formats.ts";
+import { readImageSize, readRgb, type Size, writePng } from "../io/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { writeLabelIdsPng, writePanopticPng } from "./export.ts";
+import { writeLabelIdsPng, writePanopticJson, writePanopticPng } from "./export.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import { panopticFigure } from "../viz/panoptic_figure.ts";
 import type { PanopticDrawOptions } from "../viz/panoptic_overlay.ts";
@@ -41,25 +44,101 @@ export interface PredictionFiles {
   labelIds: string;
   overlay: string;
   segments: string;
+  /** The folder's COCO-panoptic JSON, listing every image predicted into it (see addToPanopticJson). */
+  panopticJson: string;
+}
+
+/**
+ * The most pixels an image is predicted at: a Cityscapes frame's (2048x1024, ~1.9 GB peak with the final model).
+ * Larger images (photos) are scaled down to this many pixels, keeping their aspect ratio, and predicted at that size.
+ */
+export const MAX_PREDICT_PIXELS = 2048 * 1024;
+
+/** The size an image of `size` is predicted (and its outputs written) at: its own, or scaled to ≤ maxPixels. */
+export function predictionSize(size: Size, maxPixels = MAX_PREDICT_PIXELS): Size {
+  if (size.width * size.height <= maxPixels) return size;
+  const factor = Math.sqrt(maxPixels / (size.width * size.height));
+  return { width: Math.max(1, Math.floor(size.width * factor)), height: Math.max(1, Math.floor(size.height * factor)) };
 }
 
 export interface ImagePrediction {
+  /** The size predicted at and of every output (the source's, or smaller: see MAX_PREDICT_PIXELS). */
   width: number;
   height: number;
+  /** The image file's own size. */
+  source: Size;
   files: PredictionFiles;
   segments: SegmentEntry[];
 }
 
-/** Output files of an image: `<stem>_panoptic.png`, `_semantic.png`, `_labelIds.png`, `_overlay.png`, `_segments.json`. */
+/** The name an image's outputs are written under: its file name without the extension. */
+export function imageStem(imagePath: string): string {
+  return basename(imagePath, extname(imagePath));
+}
+
+/** An image's image_id in the folder's panoptic.json: its stem without Cityscapes' `_leftImg8bit`. */
+export function frameName(imagePath: string): string {
+  return imageStem(imagePath).replace(/_leftImg8bit$/, "");
+}
+
+/** The first two of `imagePaths` whose outputs would overwrite each other (same frame name), or null. */
+export function clashingImages(imagePaths: readonly string[]): { name: string; first: string; second: string } | null {
+  const seen = new Map<string, string>();
+  for (const path of imagePaths) {
+    const name = frameName(path);
+    const first = seen.get(name);
+    if (first !== undefined) return { name, first, second: path };
+    seen.set(name, path);
+  }
+  return null;
+}
+
+/**
+ * Output files of an image: `<stem>_panoptic.png`, `_semantic.png`, `_labelIds.png`, `_overlay.png`,
+ * `_segments.json`, and the folder's `panoptic.json` (shared by its images).
+ */
 export function predictionFiles(outDir: string, imagePath: string): PredictionFiles {
-  const stem = basename(imagePath, extname(imagePath));
+  const stem = imageStem(imagePath);
   return {
     panoptic: join(outDir, `${stem}_panoptic.png`),
     semantic: join(outDir, `${stem}_semantic.png`),
     labelIds: join(outDir, `${stem}_labelIds.png`),
     overlay: join(outDir, `${stem}_overlay.png`),
     segments: join(outDir, `${stem}_segments.json`),
+    panopticJson: join(outDir, PRED_PANOPTIC_JSON),
   };
+}
+
+/**
+ * Adds (or replaces) the image's entry in the folder's COCO-panoptic JSON (Cityscapes categories; image_id = its
+ * frame name, file_name = its panoptic PNG), keeping the entries of the other images predicted into the folder, so
+ * `deno task eval --gt <panoptic json> --pred <folder>` scores them all.
+ */
+function addToPanopticJson(files: PredictionFiles, imagePath: string, size: Size, segments: readonly SegmentEntry[]) {
+  const annotations = new Map<string, PanopticAnnotation>();
+  const images = new Map<string, Size & { fileName: string }>();
+  if (existsSync(files.panopticJson)) {
+    const json = readPanopticJson(files.panopticJson);
+    for (const a of json.annotations) annotations.set(String(a.image_id), a);
+    for (const im of json.images ?? []) {
+      images.set(String(im.id), { width: im.width!, height: im.height!, fileName: im.file_name });
+    }
+  }
+  const name = frameName(imagePath);
+  annotations.set(name, {
+    image_id: name,
+    file_name: basename(files.panoptic),
+    segments_info: segments.filter((s) => s.id !== 0).map((s) => ({
+      id: s.id,
+      category_id: s.labelId,
+      iscrowd: 0,
+      area: s.area,
+      bbox: s.bbox!,
+    })),
+  });
+  images.set(name, { width: size.width, height: size.height, fileName: basename(imagePath) });
+  const sorted = [...annotations.keys()].sort().map((k) => annotations.get(k)!);
+  writePanopticJson(files.panopticJson, sorted, images);
 }
 
 /**
@@ -112,9 +191,11 @@ export async function writePrediction(
 }
 
 /**
- * Runs the model on an image file (PNG/JPEG) at `scale`, post-processes and writes the files into `outDir`,
- * including `<stem>_segments.json` ({image, width, height, checkpoint, segments}); the overlay shows the instances
- * scoring at least `scoreThreshold` (default DEFAULT_SCORE_THRESHOLD of viz/panoptic_overlay.ts).
+/**
+ * Runs the model on an image file (PNG/JPEG; above MAX_PREDICT_PIXELS decoded at predictionSize) at `scale`,
+ * post-processes and writes the files into `outDir`, including `<stem>_segments.json` ({image, width, height,
+ * source: the file's size, sourceScale: outputs / file, checkpoint, scale, segments}); the overlay shows the
+ * instances scoring at least `scoreThreshold` (default DEFAULT_SCORE_THRESHOLD of viz/panoptic_overlay.ts).
  */
 export async function predictImage(
   model: tfl.LayersModel,
@@ -122,7 +203,9 @@ export async function predictImage(
   outDir: string,
   options: { scale?: number; checkpoint?: string; scoreThreshold?: number } = {},
 ): Promise<ImagePrediction> {
-  const image = await readRgb(imagePath);
+  const source = await readImageSize(imagePath);
+  const size = predictionSize(source);
+  const image = await readRgb(imagePath, size === source ? {} : { size });
   const heads = await predictHeads(model, image.data, image.height, image.width, { scale: options.scale ?? 1 });
   const prediction = panopticFromModelHeads(heads);
   const files = predictionFiles(outDir, imagePath);
@@ -131,11 +214,14 @@ export async function predictImage(
     image: imagePath,
     width: image.width,
     height: image.height,
+    source,
+    sourceScale: image.width / source.width,
     checkpoint: options.checkpoint ?? null,
     scale: options.scale ?? 1,
     panopticPng: basename(files.panoptic),
     segments,
   };
   writeFileAtomic(files.segments, JSON.stringify(record, null, 2) + "\n");
-  return { width: image.width, height: image.height, files, segments };
+  addToPanopticJson(files, imagePath, image, segments);
+  return { width: image.width, height: image.height, source, files, segments };
 }

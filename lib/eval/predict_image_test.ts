@@ -11,7 +11,14 @@ import { sceneSample } from "../data/datasets/synthetic.ts";
 import { buildTargets } from "../data/pipeline/targets.ts";
 import { panopticFromHeads } from "../postprocess/panoptic.ts";
 import { buildPanopticDeepLab } from "../model/panoptic_deeplab.ts";
-import { predictImage, predictionFiles, type SegmentEntry, writePrediction } from "./predict_image.ts";
+import {
+  MAX_PREDICT_PIXELS,
+  predictImage,
+  predictionFiles,
+  predictionSize,
+  type SegmentEntry,
+  writePrediction,
+} from "./predict_image.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 const KITTI_IMAGE = fileURLToPath(new URL("../../data/kitti/image_2/000000_10.png", import.meta.url));
@@ -90,3 +97,11 @@ Deno.test(
     assert.deepEqual(segments[2].bbox, [5, 5, 12, 12]);
   }),
 );
+
+Deno.test("predictionSize: images up to MAX_PREDICT_PIXELS keep their size, larger ones keep their aspect", () => {
+  assert.deepEqual(predictionSize({ width: 2048, height: 1024 }), { width: 2048, height: 1024 });
+  const photo = predictionSize({ width: 4000, height: 3000 });
+  assert.ok(photo.width * photo.height <= MAX_PREDICT_PIXELS);
+  assert.ok((photo.width + 1) * (photo.height + 1) > MAX_PREDICT_PIXELS);
+  assert.ok(Math.abs(photo.width / photo.height - 4 / 3) < 0.002);
+});

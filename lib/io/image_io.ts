@@ -65,21 +65,20 @@ export async function readImageSize(path: string): Promise<Size> {
 
 /**
  * Decodes any image sharp reads (PNG, JPEG, …; gray, palette, 16-bit, alpha) to 8-bit RGB. With
- * `require8Bit` (colour-coded label images) a 16-bit file is an error instead of being scaled down.
+ * `require8Bit` (colour-coded label images) a 16-bit file is an error instead of being scaled down. With `size`
+ * the image is resized while decoding (sharp's default kernel; a large JPEG is shrunk on load, never held whole).
  */
-export async function readRgb(path: string, options: { require8Bit?: boolean } = {}): Promise<Image8> {
+export async function readRgb(path: string, options: { require8Bit?: boolean; size?: Size } = {}): Promise<Image8> {
   const bytes = await readBytes(path);
   if (options.require8Bit) {
     const meta = await metadataOf(path, bytes);
     if (meta.depth !== "uchar") throw bitDepthError(path, meta, "an 8-bit colour label image");
   }
-  const { data, info } = await decode(
-    path,
-    () =>
-      sharp(bytes, { failOn: "truncated" }).removeAlpha().toColourspace("srgb").raw().toBuffer({
-        resolveWithObject: true,
-      }),
-  );
+  const { data, info } = await decode(path, () => {
+    const image = sharp(bytes, { failOn: "truncated" });
+    if (options.size) image.resize(options.size.width, options.size.height, { fit: "fill" });
+    return image.removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
+  });
   if (info.channels !== 3) throw new Error(`${path}: decoded to ${info.channels} channels, expected RGB`);
   return {
     data: new Uint8Array(data.buffer, data.byteOffset, data.length),

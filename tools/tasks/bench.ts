@@ -2,12 +2,16 @@
 // thread here; train-step runs its threaded setting in a worker), prints their tables with methodology and writes
 // tools/bench/results/<timestamp>-<section>.json. `--help` lists sections and flags.
 import { initBackend } from "../../lib/runtime/backend.ts";
-import { runBench } from "../bench/run.ts";
+import { benchOptions, benchUsage, runBenchSections, selectSections } from "../bench/run.ts";
 import { BENCH_SECTIONS } from "../bench/sections.ts";
+import { parseTaskArgs } from "./args.ts";
+
+const args = parseTaskArgs("bench", benchUsage(BENCH_SECTIONS), benchOptions(BENCH_SECTIONS));
+const selected = args.check(() => selectSections(args.values, BENCH_SECTIONS));
 
 try {
-  if (!Deno.args.includes("--help") && !Deno.args.includes("-h")) await initBackend({ wasmThreads: 1 });
-  await runBench(Deno.args, BENCH_SECTIONS);
+  await initBackend({ wasmThreads: 1 });
+  await runBenchSections(args.values, selected);
 } catch (e) {
   console.error(`bench failed: ${e instanceof Error ? e.message : e}`);
   Deno.exit(1);

@@ -1,20 +1,14 @@
 // `deno run -A tools/tasks/check_kitti.ts [--dir data/kitti] [--instance-dir DIR]`: checks a KITTI-layout folder's
 // completeness, reads every frame fully and prints the class pixel histogram; exits 1 on any problem.
-import { parseArgs } from "node:util";
 import { TRAIN_CLASS_NAMES } from "../../lib/data/labels/cityscapes_labels.ts";
 import { checkKittiFolder, verifyKittiFrames } from "../../lib/data/datasets/kitti.ts";
+import { parseTaskArgs } from "./args.ts";
 
-const { values } = parseArgs({
-  options: {
-    dir: { type: "string", default: "data/kitti" },
-    "instance-dir": { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
-if (values.help) {
-  console.log("deno run -A tools/tasks/check_kitti.ts [--dir data/kitti] [--instance-dir DIR]");
-  Deno.exit(0);
-}
+const { values } = parseTaskArgs(
+  "check_kitti",
+  "deno run -A tools/tasks/check_kitti.ts [--dir data/kitti] [--instance-dir DIR]",
+  { dir: { type: "string", default: "data/kitti" }, "instance-dir": { type: "string" } },
+);
 const start = performance.now();
 const problems = await checkKittiFolder(values.dir);
 const result = await verifyKittiFrames(values.dir, { instanceDir: values["instance-dir"] });

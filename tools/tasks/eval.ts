@@ -1,13 +1,14 @@
 // `deno task eval`: scores a trained model on a KITTI split or a Cityscapes-format panoptic JSON (--checkpoint), or
 // prediction files against ground-truth files in the official formats (--gt/--pred); prints per-class tables and
 // writes a JSON record.
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { evaluateFiles } from "../../lib/eval/file_eval.ts";
+import { TASKS } from "../../lib/eval/file_formats.ts";
 import { DEFAULT_EVAL, evaluateCheckpoint } from "../../lib/eval/model_eval.ts";
 import { type EvalRecord, recordTables, writeEvalRecord } from "../../lib/eval/record.ts";
 import { DEFAULT_RUN_DIR } from "../../lib/train/config.ts";
+import { parseTaskArgs } from "./args.ts";
 
 const HELP = `deno task eval [model options] | --gt PATH --pred PATH [file options]
 Model mode (a trained model on a KITTI split or on Cityscapes-format panoptic ground truth):
@@ -29,46 +30,36 @@ File mode (any method's outputs, no model):
   --gt PATH           Cityscapes gtFine folder (*_labelIds.png, *_instanceIds.png), KITTI folder (semantic_rgb/ or
                       semantic/) or COCO-panoptic JSON (PNGs in the folder named like it, else beside it)
   --pred PATH         folder of *_labelIds.png (semantic), Cityscapes instance results (*.txt + masks) or a
-                      COCO-panoptic JSON
+                      COCO-panoptic JSON, or a folder with panoptic.json (deno task predict's)
   --task T            semantic | instance | panoptic (default: detected from the files)
   --split NAME        KITTI ground truth: only the frames of this split; --frames N: only the first N frames
   --instances DIR     KITTI ground truth: Cityscapes-format instanceIds folder (for instance scores and iIoU), used
                       unless the KITTI folder has its own instance/ maps
   --out FILE          default ./eval.json`;
 
-const { values } = parseArgs({
-  options: {
-    checkpoint: { type: "string" },
-    data: { type: "string", default: DEFAULT_EVAL.data },
-    split: { type: "string" },
-    instances: { type: "string" },
-    images: { type: "string" },
-    frames: { type: "string", default: "0" },
-    scale: { type: "string", default: "1" },
-    out: { type: "string" },
-    gt: { type: "string" },
-    pred: { type: "string" },
-    task: { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
-  },
+const args = parseTaskArgs("eval", HELP, {
+  checkpoint: { type: "string" },
+  data: { type: "string", default: DEFAULT_EVAL.data },
+  split: { type: "string" },
+  instances: { type: "string" },
+  images: { type: "string" },
+  frames: { type: "string", default: "0" },
+  scale: { type: "string", default: "1" },
+  out: { type: "string" },
+  gt: { type: "string" },
+  pred: { type: "string" },
+  task: { type: "string" },
 });
-if (values.help) {
-  console.log(HELP);
-  Deno.exit(0);
-}
+const { values } = args;
+const frames = args.number("frames", "count");
+const scale = args.number("scale", "positive");
+const task = args.choice("task", TASKS);
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
   Deno.exit(1);
 }
 
-function numberFlag(flag: string, text: string, ok: (n: number) => boolean, what: string): number {
-  const n = Number(text);
-  if (!ok(n)) fail(`--${flag} must be ${what}, got "${text}"`);
-  return n;
-}
-
-const frames = numberFlag("frames", values.frames, (n) => Number.isInteger(n) && n >= 0, "a whole number ≥ 0");
 const bar = new cliProgress.SingleBar({
   format: "eval |{bar}| {value}/{total} frames | ETA {eta_formatted}",
   noTTYOutput: true,
@@ -86,7 +77,6 @@ const onFrame = (done: number, total: number) => {
 
 async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
   if (values.task) fail("--task applies to file mode (--gt/--pred) only");
-  const scale = numberFlag("scale", values.scale, (n) => n > 0, "a positive number");
   await initBackend();
   const { record, defaultOut } = await evaluateCheckpoint({
     checkpoint: values.checkpoint ?? DEFAULT_RUN_DIR,
@@ -108,7 +98,7 @@ async function fileMode(): Promise<{ record: EvalRecord; out: string }> {
   const record = await evaluateFiles({
     gt: values.gt,
     pred: values.pred,
-    task: values.task ?? null,
+    task: task ?? null,
     split: values.split ?? null,
     frames,
     instances: values.instances ?? null,

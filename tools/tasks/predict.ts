@@ -1,12 +1,12 @@
 // `deno task predict <image.png> [...] [--checkpoint PATH] [--out DIR] [--scale S] [--score-threshold T]`: panoptic
 // prediction on image files with a trained model → panoptic, semantic colour, labelIds and overlay PNGs and a
 // segments JSON per image.
-import { parseArgs } from "node:util";
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { loadPanopticModel } from "../../lib/model/load.ts";
-import { predictImage } from "../../lib/eval/predict_image.ts";
+import { clashingImages, MAX_PREDICT_PIXELS, predictImage } from "../../lib/eval/predict_image.ts";
 import { DEFAULT_RUN_DIR } from "../../lib/train/config.ts";
 import { DEFAULT_SCORE_THRESHOLD } from "../../lib/viz/panoptic_overlay.ts";
+import { parseTaskArgs } from "./args.ts";
 
 const HELP = `deno task predict <image> [<image> ...] [options]
   --checkpoint PATH   run folder (its model/, else its newest checkpoint), model folder or checkpoint step folder;
@@ -14,37 +14,29 @@ const HELP = `deno task predict <image> [<image> ...] [options]
   --out DIR           output folder; default predictions
   --scale S           resize factor before the network; default 1
   --score-threshold T the overlay outlines and labels instances scoring at least T; default ${DEFAULT_SCORE_THRESHOLD}
+Images of more than ${MAX_PREDICT_PIXELS} pixels (2048x1024) are scaled down to that many, keeping their aspect
+ratio; the outputs then have that size, and the segments JSON records the file's size ("source") and "sourceScale".
 Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R + 256 G + 256² B, 0 = void),
-<stem>_semantic.png (Cityscapes colours), <stem>_labelIds.png (scoreable: deno task eval --gt … --pred DIR),
-<stem>_overlay.png (class legend below the frame) and <stem>_segments.json.`;
+<stem>_semantic.png (Cityscapes colours), <stem>_labelIds.png, <stem>_overlay.png (class legend below the frame)
+and <stem>_segments.json, and adds the image to the folder's panoptic.json (COCO panoptic). Score the folder with
+deno task eval --gt <gtFine folder, KITTI folder or panoptic JSON> --pred DIR.`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    checkpoint: { type: "string", default: DEFAULT_RUN_DIR },
-    out: { type: "string", default: "predictions" },
-    scale: { type: "string", default: "1" },
-    "score-threshold": { type: "string", default: String(DEFAULT_SCORE_THRESHOLD) },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
-if (values.help) {
-  console.log(HELP);
-  Deno.exit(0);
-}
-if (positionals.length === 0) {
-  console.error(`predict: no image given\n${HELP}`);
-  Deno.exit(2);
-}
-const scale = Number(values.scale);
-if (!(scale > 0)) {
-  console.error(`predict: --scale must be a positive number, got "${values.scale}"`);
-  Deno.exit(2);
-}
-const scoreThreshold = Number(values["score-threshold"]);
-if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) {
-  console.error(`predict: --score-threshold must be a number in [0, 1], got "${values["score-threshold"]}"`);
-  Deno.exit(2);
+const args = parseTaskArgs("predict", HELP, {
+  checkpoint: { type: "string", default: DEFAULT_RUN_DIR },
+  out: { type: "string", default: "predictions" },
+  scale: { type: "string", default: "1" },
+  "score-threshold": { type: "string", default: String(DEFAULT_SCORE_THRESHOLD) },
+}, { positionals: true });
+const { values, positionals } = args;
+if (positionals.length === 0) args.usageError("no image given");
+const scale = args.number("scale", "positive");
+const scoreThreshold = args.number("score-threshold", "fraction");
+const clash = clashingImages(positionals);
+if (clash) {
+  args.usageError(
+    `${clash.first} and ${clash.second} have the same name (${clash.name}): their outputs would overwrite each ` +
+      "other (rename one, or predict them into separate --out folders)",
+  );
 }
 
 try {
@@ -58,6 +50,12 @@ try {
       scoreThreshold,
     });
     const things = result.segments.filter((s) => s.isThing).length;
+    if (result.width !== result.source.width) {
+      console.log(
+        `${image}: scaled ${result.source.width}x${result.source.height} → ${result.width}x${result.height} ` +
+          `(more than ${MAX_PREDICT_PIXELS} pixels)`,
+      );
+    }
     console.log(
       `${image}: ${result.segments.length} segments (${things} instances) → ${Object.values(result.files).join(", ")}`,
     );

@@ -3,7 +3,6 @@
 // writes data/kitti-instances/ (instanceIds PNGs, quality.json, README.md generated from it).
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parseArgs } from "node:util";
 import { initBackend } from "../../lib/runtime/backend.ts";
 import {
   DETECTOR_PACKAGE,
@@ -26,32 +25,30 @@ import {
 } from "../../lib/pseudo_labels/readme.ts";
 import { writeFileAtomic } from "../../lib/io/atomic_write.ts";
 import { PROJECT_ROOT } from "../../lib/io/project.ts";
+import { parseTaskArgs } from "./args.ts";
 
 const COMMAND = "deno task pseudo-labels";
 const FIXTURE = "../shared/data/fixtures/cityscapes-panoptic-frame";
 
-const { values } = parseArgs({
-  options: {
-    kitti: { type: "string", default: join(PROJECT_ROOT, "data", "kitti") },
-    out: { type: "string", default: join(PROJECT_ROOT, "data", "kitti-instances") },
-    cache: { type: "string", default: join(PROJECT_ROOT, "data", "cache") },
-    limit: { type: "string" },
-    force: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
-if (values.help) {
-  console.log(`${COMMAND} [--kitti DIR] [--out DIR] [--cache DIR] [--limit N] [--force]
+const USAGE = `${COMMAND} [--kitti DIR] [--out DIR] [--cache DIR] [--limit N] [--force]
   Writes <out>/<frame>_instanceIds.png for every KITTI frame that lacks one (--force: all), then measures
   coverage on all of them and PQ on the Cityscapes-format fixture frame, and writes <out>/quality.json and
   <out>/README.md. The detector (${DETECTOR_PACKAGE}@${DETECTOR_VERSION}, ~145 MB) is fetched into --cache once.
-  --limit N: only the first N frames (for a quick check; the README then covers those N).`);
-  Deno.exit(0);
-}
+  --limit N: only the first N frames (for a quick check; the README then covers those N).`;
+
+const args = parseTaskArgs("pseudo-labels", USAGE, {
+  kitti: { type: "string", default: join(PROJECT_ROOT, "data", "kitti") },
+  out: { type: "string", default: join(PROJECT_ROOT, "data", "kitti-instances") },
+  cache: { type: "string", default: join(PROJECT_ROOT, "data", "cache") },
+  limit: { type: "string" },
+  force: { type: "boolean", default: false },
+});
+const { values } = args;
+const limit = args.number("limit", "positive-count");
 
 const log = (line: string) => console.error(`pseudo-labels: ${line}`);
 const options = DEFAULT_PSEUDO_LABEL_OPTIONS;
-const out = values.out!;
+const out = values.out;
 const outputOf = (name: string) => join(out, `${name}_instanceIds.png`);
 
 /** Seconds per frame of the run that generated the existing files, when nothing is generated now. */
@@ -64,15 +61,15 @@ function previousTiming(): number | null {
 
 try {
   await initBackend();
-  const model = await loadCenternet(await fetchCenternet(values.cache!));
-  const all = listKittiFrames(values.kitti!);
-  const frames = values.limit ? all.slice(0, Number(values.limit)) : all;
+  const model = await loadCenternet(await fetchCenternet(values.cache));
+  const all = listKittiFrames(values.kitti);
+  const frames = limit ? all.slice(0, limit) : all;
 
   const todo = frames.filter((name) => values.force || !existsSync(outputOf(name)));
   log(`${frames.length} frames, ${todo.length} to label`);
   const start = performance.now();
   for (const [i, name] of todo.entries()) {
-    const { instanceIds, label } = await pseudoLabelKittiFrame(model, values.kitti!, name, options);
+    const { instanceIds, label } = await pseudoLabelKittiFrame(model, values.kitti, name, options);
     await writePng(outputOf(name), instanceIds);
     const elapsed = (performance.now() - start) / 1000;
     log(
@@ -85,7 +82,7 @@ try {
   const coverage = emptyCoverage();
   for (const name of frames) {
     const ids = await readGray16(outputOf(name));
-    const size = await readImageSize(join(values.kitti!, "image_2", `${name}.png`));
+    const size = await readImageSize(join(values.kitti, "image_2", `${name}.png`));
     if (ids.width !== size.width || ids.height !== size.height) {
       throw new Error(`${outputOf(name)} is ${ids.width}x${ids.height} but its frame is ${size.width}x${size.height}`);
     }
@@ -103,7 +100,7 @@ try {
   model.dispose();
 
   const quality: PseudoLabelQuality = {
-    command: values.limit ? `${COMMAND} --limit ${values.limit}` : COMMAND,
+    command: limit ? `${COMMAND} --limit ${limit}` : COMMAND,
     detector: { package: DETECTOR_PACKAGE, version: DETECTOR_VERSION, model: "models/centernet.json" },
     options,
     frames: frames.length,

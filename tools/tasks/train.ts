@@ -1,11 +1,11 @@
 // `deno task train --config configs/<name>.json [--resume] [--max-minutes N] [--workers N] [--threads N]`: headless
 // training with a progress bar (step, loss, images/s, ETA); records and checkpoints go to runs/<name>/.
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { defaultWasmThreads } from "../../lib/runtime/wasm_threads.ts";
-import { DEFAULT_RUN_NAME, loadConfig, type TrainConfig } from "../../lib/train/config.ts";
+import { DEFAULT_RUN_NAME, loadConfig } from "../../lib/train/config.ts";
 import { train, type TrainEvent } from "../../lib/train/trainer.ts";
+import { parseTaskArgs } from "./args.ts";
 
 const HELP = `deno task train --config configs/<name>.json [options]
   --config FILE       training configuration (JSON over the defaults in lib/train/config.ts);
@@ -19,45 +19,25 @@ Records: runs/<name>/train.jsonl (every step and validation), checkpoints in run
 the final model (float16) in runs/<name>/model/. Ctrl-C, SIGTERM, SIGHUP or the end of the wrapper that started
 it (npx, deno task) save a checkpoint and stop. A folder that holds a run is only continued, with --resume.`;
 
-const { values } = parseArgs({
-  options: {
-    config: { type: "string", default: `configs/${DEFAULT_RUN_NAME}.json` },
-    resume: { type: "boolean", default: false },
-    "max-minutes": { type: "string" },
-    workers: { type: "string", default: "1" },
-    threads: { type: "string" },
-    runs: { type: "string", default: "runs" },
-    help: { type: "boolean", short: "h", default: false },
-  },
+const args = parseTaskArgs("train", HELP, {
+  config: { type: "string", default: `configs/${DEFAULT_RUN_NAME}.json` },
+  resume: { type: "boolean", default: false },
+  "max-minutes": { type: "string" },
+  workers: { type: "string", default: "1" },
+  threads: { type: "string" },
+  runs: { type: "string", default: "runs" },
 });
-if (values.help) {
-  console.log(HELP);
-  Deno.exit(0);
-}
+const { values } = args;
+const workers = args.number("workers", "positive-count");
+const threads = args.number("threads", "positive-count") ?? Math.max(1, Math.floor(defaultWasmThreads() / workers));
+const maxMinutes = args.number("max-minutes", "positive") ?? null;
 
-function positiveNumber(flag: string, text: string | undefined): number | null {
-  if (text === undefined) return null;
-  const n = Number(text);
-  if (!(n > 0)) {
-    console.error(`--${flag} must be a positive number, got "${text}"`);
-    Deno.exit(2);
-  }
-  return n;
-}
+const config = args.check(() => loadConfig(values.config));
 
 function fail(message: string): never {
   console.error(`train failed: ${message}`);
   Deno.exit(1);
 }
-
-let config: TrainConfig;
-try {
-  config = loadConfig(values.config);
-} catch (e) {
-  fail(e instanceof Error ? e.message : String(e));
-}
-const workers = positiveNumber("workers", values.workers)!;
-const threads = positiveNumber("threads", values.threads) ?? Math.max(1, Math.floor(defaultWasmThreads() / workers));
 // With several replicas this thread only validates, between steps: it keeps every core.
 await initBackend(workers > 1 ? {} : { wasmThreads: threads });
 
@@ -114,7 +94,7 @@ try {
   const outcome = await train(config, {
     runsDir: values.runs,
     resume: values.resume,
-    maxMinutes: positiveNumber("max-minutes", values["max-minutes"]),
+    maxMinutes,
     workers,
     wasmThreads: threads,
     report,
