@@ -41,7 +41,7 @@ export function postprocessMetricsConfig(flags: FlagValues): PostprocessMetricsC
   return {
     height: intFlag(flags, "frame-height"),
     width: intFlag(flags, "frame-width"),
-    centers: intFlag(flags, "centres"),
+    centers: intFlag(flags, "centers"),
     classes: intFlag(flags, "classes", 19),
     repeats: intFlag(flags, "repeats"),
     pqFrames: intFlag(flags, "pq-frames"),

@@ -23,7 +23,7 @@ Deno.test("postprocess-metrics section at a tiny size: per-frame ms, PQ of N fra
   try {
     const printed: string[] = [];
     const args = ["--section", "postprocess-metrics", "--frame-height", "120", "--frame-width", "400"];
-    const flags = ["--centres", "12", "--repeats", "2", "--pq-frames", "3", "--pq-repeats", "1", "--out", out];
+    const flags = ["--centers", "12", "--repeats", "2", "--pq-frames", "3", "--pq-repeats", "1", "--out", out];
     const written = await runBench([...args, ...flags], [postprocessMetricsSection], (t) => printed.push(t), () => {});
     assert.equal(written.length, 1);
     assert.match(written[0], /-postprocess-metrics\.json$/);
@@ -34,7 +34,7 @@ Deno.test("postprocess-metrics section at a tiny size: per-frame ms, PQ of N fra
     const text = printed.join("\n");
     assert.match(
       text,
-      /\| post-processing, per 120x400 frame \(12 centers, 19 classes\) \| +[\d.]+ \| +[\d.]+ \| < 50 ms/,
+      /\| post-processing, per 120x400 frame \(12 centres, 19 classes\) \| +[\d.]+ \| +[\d.]+ \| < 50 ms/,
     );
     assert.match(text, /PyPI is unreachable/);
     const tableRows = text.split("\n").filter((line) => line.startsWith("|"));
