@@ -8,7 +8,10 @@ import { readRecords, type StepRecord } from "../../lib/train/trainer.ts";
 import { type DatedBench, readEvalRecord } from "./records.ts";
 import type { Cell } from "../../lib/viz/markdown_table.ts";
 
-/** ika's U-Net from the ACDC course on the same KITTI split, 30 classes (data/kitti README; ika acdc-notebooks). */
+/**
+ * ika's U-Net from the ACDC course on the same KITTI split, 30 classes, scored by the notebook (frames at 368x1248,
+ * None a class: lib/eval/ika_protocol.ts; data/kitti README; ika acdc-notebooks).
+ */
 export const IKA_UNET_MIOU = { withoutAugmentation: 0.3437, withAugmentation: 0.3771 };
 
 /** A fraction as a percentage with one decimal; "–" for a missing or NaN value. */
@@ -32,9 +35,13 @@ export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench
     const pq = evalRecord.panoptic?.all;
     rows.push(
       ["semantic mIoU, 19 Cityscapes classes (%)", percent(evalRecord.semantic?.miou)],
-      ["semantic mIoU, ika's ACDC 30 classes (%)", percent(evalRecord.schemes?.acdc30.miou)],
+      ["semantic mIoU, ika's ACDC 30 classes, at full resolution (%)", percent(evalRecord.schemes?.acdc30.miou)],
       [
-        "  ika's U-Net on the same split, without / with augmentation (%)",
+        "semantic mIoU, ika's ACDC 30 classes by ika's protocol (368x1248, None scored) (%)",
+        percent(evalRecord.ikaProtocol?.miou),
+      ],
+      [
+        "  ika's U-Net under that protocol, same split, without / with augmentation (%)",
         `${percent(IKA_UNET_MIOU.withoutAugmentation)} / ${percent(IKA_UNET_MIOU.withAugmentation)}`,
       ],
       ["semantic mIoU, ika's 12 classes (%)", percent(evalRecord.schemes?.ika12.miou)],

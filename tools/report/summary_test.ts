@@ -20,6 +20,7 @@ Deno.test("summaryRows reads the evaluation, the run record and the benchmark ra
     frames: 60,
     semantic: { miou: 0.5 },
     schemes: { acdc30: { miou: 0.4 }, ika12: { miou: 0.6 } },
+    ikaProtocol: { miou: 0.45 },
     panoptic: { all: { pq: 0.3, sq: 0.7, rq: 0.4 } },
     instance: { ap: 0.1, ap50: 0.2 },
   } as unknown as EvalRecord;
@@ -39,6 +40,8 @@ Deno.test("summaryRows reads the evaluation, the run record and the benchmark ra
   };
   const rows = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
   assert.equal(rows["semantic mIoU, 19 Cityscapes classes (%)"], "50.0");
+  assert.equal(rows["semantic mIoU, ika's ACDC 30 classes, at full resolution (%)"], "40.0");
+  assert.equal(rows["semantic mIoU, ika's ACDC 30 classes by ika's protocol (368x1248, None scored) (%)"], "45.0");
   assert.equal(rows["PQ / SQ / RQ, all classes (%)"], "30.0 / 70.0 / 40.0");
   assert.equal(rows["training steps × batch, crop"], "2 × 4, 256x512");
   assert.equal(rows["training time (minutes)"], 2);
