@@ -2,8 +2,7 @@
 // --help runs no setup and no notebook); an unknown flag or a bad value prints one line `<task>: <problem>` and the
 // usage, exits 2, no stack trace.
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { PROJECT_ROOT } from "../lib/io/project.ts";
+import { runTask } from "./testing/run_task.ts";
 
 /** Entry file → the name its messages start with. */
 const TASKS: Record<string, string> = {
@@ -16,15 +15,6 @@ const TASKS: Record<string, string> = {
   "pseudo_labels.ts": "pseudo-labels",
   "check_kitti.ts": "check_kitti",
 };
-
-async function runTask(file: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(PROJECT_ROOT, "tools", "tasks", file), ...args],
-    cwd: PROJECT_ROOT,
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
 
 /** A usage error: exit 2, nothing on stdout, `<task>: <problem>` then exactly the --help text on stderr. */
 function assertUsageError(
@@ -48,7 +38,8 @@ for (const [file, task] of Object.entries(TASKS)) {
     assert.equal(help.code, 0, help.stderr);
     assert.match(help.stdout, /^deno (task|run) /, "starts with the usage");
     assert.doesNotMatch(help.stdout + help.stderr, /^(setup: |executing |model |updated )/m, "does no work");
-    assert.deepEqual(await runTask(file, ["-h"]), help);
+    const { code, stdout, stderr } = await runTask(file, ["-h"]);
+    assert.deepEqual({ code, stdout, stderr }, { code: help.code, stdout: help.stdout, stderr: help.stderr });
     assertUsageError(await runTask(file, ["--bogus"]), task, /unknown flag --bogus$/, help.stdout);
   });
 }

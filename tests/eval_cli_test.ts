@@ -8,19 +8,10 @@ import { join } from "node:path";
 import { initBackend } from "../lib/runtime/backend.ts";
 import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
 import { exportFloat16 } from "../lib/train/float16_export.ts";
-import { FIXTURE_JSON, fixtureSample, PROJECT, writePredictions } from "../lib/eval/testing/round_trip.ts";
+import { FIXTURE_JSON, fixtureSample, writePredictions } from "../lib/eval/testing/round_trip.ts";
+import { runTask } from "./testing/run_task.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
-
-async function runEval(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(PROJECT, "tools", "tasks", "eval.ts"), ...args],
-    cwd: PROJECT,
-    env: { PANOPTIC_BACKEND: "wasm" },
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
 
 const inUnit = (v: unknown) => typeof v === "number" && v >= 0 && v <= 1;
 
@@ -40,7 +31,14 @@ Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → a record named so, w
     const run = await tinyRun(dir);
     const full = '{"frames": 60}\n';
     writeFileSync(join(run, "eval-acdc_val.json"), full);
-    const { code, stdout, stderr } = await runEval(["--checkpoint", run, "--frames", "2", "--scale", "0.25"]);
+    const { code, stdout, stderr } = await runTask("eval.ts", [
+      "--checkpoint",
+      run,
+      "--frames",
+      "2",
+      "--scale",
+      "0.25",
+    ]);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /\| class \| IoU \| iIoU \|/);
     assert.match(stdout, /\| class \| PQ \| SQ \| RQ \| TP \| FP \| FN \|/);
@@ -91,7 +89,7 @@ Deno.test("eval CLI, model mode on a panoptic JSON: PQ against its segments, no 
   const dir = mkdtempSync(join(tmpdir(), "eval-cli-"));
   try {
     const run = await tinyRun(dir);
-    const { code, stderr } = await runEval(["--checkpoint", run, "--data", FIXTURE_JSON, "--scale", "0.25"]);
+    const { code, stderr } = await runTask("eval.ts", ["--checkpoint", run, "--data", FIXTURE_JSON, "--scale", "0.25"]);
     assert.equal(code, 0, stderr);
     const record = JSON.parse(readFileSync(join(run, "eval-cityscapes_panoptic_dummy_trainId-scale0.25.json"), "utf8"));
     assert.deepEqual(
@@ -101,7 +99,14 @@ Deno.test("eval CLI, model mode on a panoptic JSON: PQ against its segments, no 
     assert.equal(record.source.split, "cityscapes_panoptic_dummy_trainId");
     assert.ok(inUnit(record.semantic.miou) && inUnit(record.panoptic.all.pq) && inUnit(record.instance.ap));
 
-    const noImages = await runEval(["--checkpoint", run, "--data", FIXTURE_JSON, "--images", join(dir, "nowhere")]);
+    const noImages = await runTask("eval.ts", [
+      "--checkpoint",
+      run,
+      "--data",
+      FIXTURE_JSON,
+      "--images",
+      join(dir, "nowhere"),
+    ]);
     assert.equal(noImages.code, 1);
     assert.match(noImages.stderr, /nowhere: image folder of .*cityscapes_panoptic_dummy_trainId\.json not found/);
   } finally {
@@ -114,7 +119,7 @@ Deno.test("eval CLI, file mode: panoptic round trip scores PQ 1; a panoptic id m
   try {
     const pred = await writePredictions(dir, [await fixtureSample()]);
     const out = join(dir, "eval.json");
-    const ok = await runEval(["--gt", FIXTURE_JSON, "--pred", pred.panoptic, "--out", out]);
+    const ok = await runTask("eval.ts", ["--gt", FIXTURE_JSON, "--pred", pred.panoptic, "--out", out]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /Panoptic quality: PQ 1\.000/);
     const record = JSON.parse(readFileSync(out, "utf8"));
@@ -123,10 +128,10 @@ Deno.test("eval CLI, file mode: panoptic round trip scores PQ 1; a panoptic id m
     const json = JSON.parse(readFileSync(pred.panoptic, "utf8"));
     json.annotations[0].segments_info.pop();
     writeFileSync(pred.panoptic, JSON.stringify(json));
-    const bad = await runEval(["--gt", FIXTURE_JSON, "--pred", pred.panoptic, "--out", out]);
+    const bad = await runTask("eval.ts", ["--gt", FIXTURE_JSON, "--pred", pred.panoptic, "--out", out]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /eval: .*panoptic\/dummy_000000_000000\.png .*is in the map but not in the segment list/);
-    const missing = await runEval(["--checkpoint", join(dir, "none")]);
+    const missing = await runTask("eval.ts", ["--checkpoint", join(dir, "none")]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /none: no such checkpoint or model folder/);
   } finally {

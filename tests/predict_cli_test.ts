@@ -7,21 +7,13 @@ import { join } from "node:path";
 import { initBackend } from "../lib/runtime/backend.ts";
 import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
 import { exportFloat16 } from "../lib/train/float16_export.ts";
-import { KITTI, PROJECT } from "../lib/eval/testing/round_trip.ts";
+import { KITTI } from "../lib/eval/testing/round_trip.ts";
 import { evaluateFiles } from "../lib/eval/file_eval.ts";
 import { evaluateCheckpoint } from "../lib/eval/model_eval.ts";
 import { readKittiSplit } from "../lib/data/datasets/kitti.ts";
+import { runTask } from "./testing/run_task.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
-
-async function runPredict(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(PROJECT, "tools", "tasks", "predict.ts"), ...args],
-    cwd: PROJECT,
-    env: { PANOPTIC_BACKEND: "wasm" },
-  }).output();
-  return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
-}
 
 Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON covering the frame", async () => {
   const dir = mkdtempSync(join(tmpdir(), "predict-cli-"));
@@ -32,7 +24,15 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     const [name] = readKittiSplit(KITTI, "acdc_val");
     const image = join(KITTI, "image_2", `${name}.png`);
     const out = join(dir, "out");
-    const ok = await runPredict([image, "--checkpoint", join(dir, "model"), "--out", out, "--scale", "0.25"]);
+    const ok = await runTask("predict.ts", [
+      image,
+      "--checkpoint",
+      join(dir, "model"),
+      "--out",
+      out,
+      "--scale",
+      "0.25",
+    ]);
     assert.equal(ok.code, 0, ok.stderr);
     for (const suffix of ["panoptic.png", "semantic.png", "labelIds.png", "overlay.png", "segments.json"]) {
       assert.ok(existsSync(join(out, `${name}_${suffix}`)), suffix);
@@ -61,7 +61,13 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     assert.ok(scored.semantic!.miou >= 0 && scored.semantic!.miou <= 1);
     assert.deepEqual(scored.semantic!.perClass, direct.semantic!.perClass);
     assert.deepEqual(scored.schemes, direct.schemes);
-    const missing = await runPredict([join(dir, "nope.png"), "--checkpoint", join(dir, "model"), "--out", out]);
+    const missing = await runTask("predict.ts", [
+      join(dir, "nope.png"),
+      "--checkpoint",
+      join(dir, "model"),
+      "--out",
+      out,
+    ]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /predict: .*nope\.png: file not found/);
   } finally {

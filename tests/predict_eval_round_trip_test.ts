@@ -10,17 +10,9 @@ import { evaluateCheckpoint } from "../lib/eval/model_eval.ts";
 import { FIXTURE, FIXTURE_JSON, FIXTURE_NAME, PROJECT } from "../lib/eval/testing/round_trip.ts";
 import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
 import { exportFloat16 } from "../lib/train/float16_export.ts";
+import { runTask } from "./testing/run_task.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
-
-async function runTask(file: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(PROJECT, "tools", "tasks", file), ...args],
-    cwd: PROJECT,
-    env: { PANOPTIC_BACKEND: "wasm" },
-  }).output();
-  return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
-}
 
 Deno.test("predict → eval --gt <panoptic json> --pred <predict folder>: a PQ record equal to model mode's", async () => {
   const dir = mkdtempSync(join(tmpdir(), "predict-eval-"));

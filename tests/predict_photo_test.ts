@@ -6,33 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { readImageSize } from "../lib/io/image_io.ts";
-import { KITTI, PROJECT } from "../lib/eval/testing/round_trip.ts";
-
-/** Runs the predict task; `peakBytes`: its peak resident memory (Linux /proc VmHWM, polled), else null. */
-async function runPredict(args: string[]) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(PROJECT, "tools", "tasks", "predict.ts"), ...args],
-    cwd: PROJECT,
-    env: { PANOPTIC_BACKEND: "wasm" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let peakKb: number | null = null;
-  const poll = setInterval(() => {
-    try {
-      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${child.pid}/status`))?.[1]);
-      if (kb) peakKb = Math.max(peakKb ?? 0, kb);
-    } catch { /* not Linux, or the process has exited */ }
-  }, 100);
-  const out = await child.output();
-  clearInterval(poll);
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-    peakBytes: peakKb === null ? null : peakKb * 1024,
-  };
-}
+import { KITTI } from "../lib/eval/testing/round_trip.ts";
+import { runTask } from "./testing/run_task.ts";
 
 Deno.test("predict CLI on a 12-megapixel JPEG: scaled down (said in the output and the segments JSON), < 3 GB", async () => {
   const dir = mkdtempSync(join(tmpdir(), "predict-photo-"));
@@ -41,7 +16,7 @@ Deno.test("predict CLI on a 12-megapixel JPEG: scaled down (said in the output a
     await sharp(join(KITTI, "image_2", "000000_10.png")).resize(4000, 3000, { fit: "fill" }).jpeg().toFile(photo);
     const out = join(dir, "out");
     // The final model (runs/final, read only): a trained model's instances are what a real photo costs.
-    const run = await runPredict([photo, "--out", out]);
+    const run = await runTask("predict.ts", [photo, "--out", out]);
     assert.equal(run.code, 0, run.stderr);
     if (run.peakBytes !== null) assert.ok(run.peakBytes < 3 * 2 ** 30, `peak memory ${run.peakBytes} bytes`);
     // 4000x3000 scaled to at most 2048·1024 pixels (lib/eval/predict_image.ts: MAX_PREDICT_PIXELS).
@@ -73,7 +48,7 @@ Deno.test("predict CLI: two images with the same name are an error naming both, 
     await frame.clone().jpeg().toFile(second);
     const out = join(dir, "out");
     // No model at --checkpoint: loading one (work) would fail with exit 1.
-    const run = await runPredict([first, second, "--checkpoint", join(dir, "none"), "--out", out]);
+    const run = await runTask("predict.ts", [first, second, "--checkpoint", join(dir, "none"), "--out", out]);
     assert.equal(run.code, 2, run.stderr);
     const [line] = run.stderr.split("\n");
     assert.equal(

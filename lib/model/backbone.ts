@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { type ConvKind, FoldedConvBn } from "./folded_conv_bn.ts";
-import { DEFAULT_PRETRAINED_DIR, ensurePretrainedMobileNetV2, readPretrainedWeights } from "./pretrained.ts";
+import { DEFAULT_PRETRAINED_DIR, ensurePretrainedMobileNetV2, loadPretrainedWeights } from "./pretrained.ts";
 
 export type FeatureStride = 4 | 8 | 16 | 32;
 export const FEATURE_STRIDES: readonly FeatureStride[] = [4, 8, 16, 32];
@@ -154,19 +154,10 @@ export async function buildBackbone(options: BackboneOptions = {}): Promise<tfl.
 /** Sets every weight of `model` from the extracted file, by Keras weight name; fails if one is missing. */
 async function loadPretrained(model: tfl.LayersModel, dir: string): Promise<void> {
   await ensurePretrainedMobileNetV2(dir);
-  const stored = readPretrainedWeights(dir);
-  tf.tidy(() => {
-    const map: tf.NamedTensorMap = {};
-    for (const layer of model.layers) {
-      const names = layer instanceof FoldedConvBn
-        ? layer.sourceNames()
-        : new Map(layer.weights.map((w) => [w.originalName, w.originalName]));
-      for (const [ours, source] of names) {
-        const found = stored.get(source);
-        if (!found) throw new Error(`${dir}: no pretrained weight ${source}`);
-        map[ours] = tf.tensor(found.values, found.shape);
-      }
-    }
-    model.loadWeights(map);
-  });
+  const names = model.layers.flatMap((layer) =>
+    layer instanceof FoldedConvBn
+      ? [...layer.sourceNames()]
+      : layer.weights.map((w) => [w.originalName, w.originalName] as const)
+  );
+  loadPretrainedWeights(model, dir, names);
 }

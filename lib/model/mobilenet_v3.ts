@@ -7,7 +7,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { relu6Backprop } from "../runtime/relu6_backprop.ts";
 import { relu6 } from "./folded_conv_bn.ts";
 import { FEATURE_STRIDES, type FeatureStride } from "./backbone.ts";
-import { readPretrainedWeights } from "./pretrained.ts";
+import { loadPretrainedWeights } from "./pretrained.ts";
 import { DEFAULT_COCO_PRETRAINED_DIR, ensurePretrainedMobileNetV3Coco } from "./pretrained_coco.ts";
 
 type S = tfl.SymbolicTensor;
@@ -241,15 +241,5 @@ export async function buildMobileNetV3Coco(options: MobileNetV3Options = {}): Pr
 /** Sets every weight of `model` from the extracted file by its graph name; fails naming the first one missing. */
 async function loadCocoWeights(model: tfl.LayersModel, dir: string): Promise<void> {
   await ensurePretrainedMobileNetV3Coco(dir);
-  const stored = readPretrainedWeights(dir);
-  tf.tidy(() => {
-    const map: tf.NamedTensorMap = {};
-    for (const weight of model.weights) {
-      const source = graphWeightName(weight.originalName);
-      const found = stored.get(source);
-      if (!found) throw new Error(`${dir}: no pretrained weight ${source} (for ${weight.originalName})`);
-      map[weight.originalName] = tf.tensor(found.values, found.shape);
-    }
-    model.loadWeights(map);
-  });
+  loadPretrainedWeights(model, dir, model.weights.map((w) => [w.originalName, graphWeightName(w.originalName)]));
 }

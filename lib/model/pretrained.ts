@@ -1,6 +1,8 @@
 // Extracts the ImageNet-derived MobileNetV2 (alpha 1.0) bundled in the nsfwjs npm package (MIT) once into
 // data/pretrained/mobilenet_v2/ as a tfjs layers model (model.json + dequantised float32 weights.bin), and reads
-// those weights back by name. Extraction is idempotent and atomic (temp folder, then rename).
+// those weights back by name (and into a model). Extraction is idempotent and atomic (temp folder, then rename).
+import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
 import {
   chmodSync,
   existsSync,
@@ -226,4 +228,25 @@ export function readPretrainedWeights(dir = DEFAULT_PRETRAINED_DIR): Map<string,
   const specs = json.weightsManifest.flatMap((group) => group.weights);
   const data = new Uint8Array(readFileSync(join(dir, WEIGHTS_FILE)));
   return dequantizeWeights(specs, data, join(dir, WEIGHTS_FILE));
+}
+
+/**
+ * Sets weights of `model` from the extracted weights in `dir`: for each [our weight name, stored name] of `names`;
+ * fails naming the first stored weight that is missing.
+ */
+export function loadPretrainedWeights(
+  model: tfl.LayersModel,
+  dir: string,
+  names: Iterable<readonly [string, string]>,
+): void {
+  const stored = readPretrainedWeights(dir);
+  tf.tidy(() => {
+    const map: tf.NamedTensorMap = {};
+    for (const [ours, source] of names) {
+      const found = stored.get(source);
+      if (!found) throw new Error(`${dir}: no pretrained weight ${source} (for ${ours})`);
+      map[ours] = tf.tensor(found.values, found.shape);
+    }
+    model.loadWeights(map);
+  });
 }
