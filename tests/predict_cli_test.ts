@@ -5,29 +5,26 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initBackend } from "../lib/runtime/backend.ts";
-import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
-import { exportFloat16 } from "../lib/train/float16_export.ts";
 import { KITTI } from "../lib/eval/testing/round_trip.ts";
 import { evaluateFiles } from "../lib/eval/file_eval.ts";
 import { evaluateCheckpoint } from "../lib/eval/model_eval.ts";
 import { readKittiSplit } from "../lib/data/datasets/kitti.ts";
 import { runTask } from "./testing/run_task.ts";
+import { exportUntrainedModel } from "./testing/untrained_model.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 
 Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON covering the frame", async () => {
   const dir = mkdtempSync(join(tmpdir(), "predict-cli-"));
   try {
-    const model = await buildPanopticDeepLab({ pretrained: false });
-    await exportFloat16(model, join(dir, "model"));
-    model.dispose();
+    const modelDir = await exportUntrainedModel(dir);
     const [name] = readKittiSplit(KITTI, "acdc_val");
     const image = join(KITTI, "image_2", `${name}.png`);
     const out = join(dir, "out");
     const ok = await runTask("predict.ts", [
       image,
       "--checkpoint",
-      join(dir, "model"),
+      modelDir,
       "--out",
       out,
       "--scale",
@@ -50,7 +47,7 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
       instances: null,
     });
     const { record: direct } = await evaluateCheckpoint({
-      checkpoint: join(dir, "model"),
+      checkpoint: modelDir,
       data: KITTI,
       split: "acdc_val",
       instances: null,
@@ -64,7 +61,7 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     const missing = await runTask("predict.ts", [
       join(dir, "nope.png"),
       "--checkpoint",
-      join(dir, "model"),
+      modelDir,
       "--out",
       out,
     ]);

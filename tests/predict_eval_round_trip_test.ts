@@ -8,24 +8,21 @@ import { join } from "node:path";
 import { initBackend } from "../lib/runtime/backend.ts";
 import { evaluateCheckpoint } from "../lib/eval/model_eval.ts";
 import { FIXTURE, FIXTURE_JSON, FIXTURE_NAME, PROJECT } from "../lib/eval/testing/round_trip.ts";
-import { buildPanopticDeepLab } from "../lib/model/panoptic_deeplab.ts";
-import { exportFloat16 } from "../lib/train/float16_export.ts";
 import { runTask } from "./testing/run_task.ts";
+import { exportUntrainedModel } from "./testing/untrained_model.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 
 Deno.test("predict → eval --gt <panoptic json> --pred <predict folder>: a PQ record equal to model mode's", async () => {
   const dir = mkdtempSync(join(tmpdir(), "predict-eval-"));
   try {
-    const model = await buildPanopticDeepLab({ pretrained: false });
-    await exportFloat16(model, join(dir, "model"));
-    model.dispose();
+    const modelDir = await exportUntrainedModel(dir);
     const out = join(dir, "predictions");
     const image = join(FIXTURE, "leftImg8bit", `${FIXTURE_NAME}_leftImg8bit.png`);
     const predicted = await runTask("predict.ts", [
       image,
       "--checkpoint",
-      join(dir, "model"),
+      modelDir,
       "--out",
       out,
       "--scale",
@@ -42,7 +39,7 @@ Deno.test("predict → eval --gt <panoptic json> --pred <predict folder>: a PQ r
     assert.ok(record.panoptic.all.pq >= 0 && record.panoptic.all.pq <= 1);
 
     const { record: direct } = await evaluateCheckpoint({
-      checkpoint: join(dir, "model"),
+      checkpoint: modelDir,
       data: FIXTURE_JSON,
       split: "acdc_val",
       instances: null,
@@ -56,7 +53,7 @@ Deno.test("predict → eval --gt <panoptic json> --pred <predict folder>: a PQ r
     const again = await runTask("predict.ts", [
       kitti,
       "--checkpoint",
-      join(dir, "model"),
+      modelDir,
       "--out",
       out,
       "--scale",
