@@ -133,18 +133,25 @@ share alike.
   the narrower width, e.g. the side and the rear face of one car).
 - COCO → Cityscapes: person → person, bicycle → bicycle, car → car, motorcycle → motorcycle, bus → bus,
   train → train, truck → truck. Pixels a box may claim (pixel class ← box classes): ${compatibility()}.
-- Every thing pixel of the semantic label goes to a compatible box containing it (boxes grown by
-  ${assign.margin} of their size): the nearest box first (lowest box bottom; bottoms within
-  ${assign.depthTolerance} of the smaller box height count as equal), then the box whose centre is closest
-  (distance normalised by the box size). One instance = one (box, semantic class) pair; instances below
-  ${assign.minArea} pixels and pixels no box claims become crowd.${
+- A box claims the compatible thing pixels of one connected part of the semantic label: the part that fills most
+  of its shape (the box itself for car, truck, bus and train; the ellipse inscribed in it for persons, riders and
+  two-wheelers). Gaps in a row narrower than ${assign.bridge} of the box width (a pole in front of a car) do not
+  split a part; a part beyond them is another object and not the box's. The box reaches ${assign.reach} half box
+  sizes past its edges, and a bus, truck or train box ${assign.longReach} half box sizes along bus, truck and train
+  pixels (an articulated bus or a tram longer than its box).
+- Where boxes compete for a pixel: a box whose shape contains it beats one whose shape does not; among boxes whose
+  shapes contain it, the nearest (lowest box bottom; bottoms within ${assign.depthTolerance} of the smaller box
+  height count as equal); then the box whose centre is closest (distance normalised by the box size). Where the two
+  best boxes differ by less than ${assign.ambiguity} in that distance and by nothing else, the labeller is unsure
+  and the pixel is crowd. One instance = one (box, semantic class) pair; instances below ${assign.minArea} pixels,
+  pixels no box claims and unsure pixels become crowd.${
     q.secondsPerFrame === null ? "" : `\n- Run time: ${q.secondsPerFrame.toFixed(1)} s per frame (tfjs wasm backend).`
   }
 
 ## Limitations
-- Where a nearer box covers part of a farther object of a compatible class, that part goes to the nearer box:
-  the boundary follows the box edge (a straight cut), not the object's outline.
-- Objects the detector misses are crowd (ignored), not instances; objects of one class inside one box and no
+- Overlapping objects are split by box shapes, not by their true outlines: a person is taken to fill the ellipse
+  in its box, a vehicle its whole box.
+- Objects the detector misses are crowd (ignored), not instances; touching objects of one class under one box and no
   other box become one instance.
 - Quality against true instances is measured on one Cityscapes frame only (KITTI has no instance ground truth
   here): an indication, not a benchmark. The overlay grid of notebooks/01-data.ipynb shows frames for review.
