@@ -53,13 +53,17 @@ function coverageTotal(q: PseudoLabelQuality) {
   );
 }
 
-/** Instances found, share of thing pixels assigned to one, and PQ (things) against the fixture frame's true instances. */
+/**
+ * Instances found, share of thing pixels assigned to one, and PQ (things) against the fixture frame's true instances,
+ * with the frames and instances each figure rests on.
+ */
 export function pseudoLabelSentence(q: PseudoLabelQuality): string {
   const t = coverageTotal(q);
   return `**Pseudo instance labels** (\`data/kitti-instances/quality.json\`): ${t.instances} instances in ${q.frames} ` +
     `frames; ${pct(t.assigned, t.thing)} of thing pixels assigned to an instance (the rest is crowd); PQ ${
       (100 * q.fixture.things.pq).toFixed(1)
-    } % of the labeller against the true instances of the Cityscapes-format test frame.`;
+    } % of the labeller against the ${q.fixture.trueInstances} true instances of the one Cityscapes-format test frame ` +
+    `(${pct(q.fixture.crowdPixels, q.fixture.thingPixels)} of its thing pixels left as crowd).`;
 }
 
 /** Markdown "Quality" section (coverage on KITTI, PQ on the fixture frame) from a quality record. */
@@ -86,10 +90,11 @@ ${rows.join("\n")}
 
 ### Against true instances: the Cityscapes-format frame \`${fx.frame}\`
 The same labeller run on that frame's image and true semantic map; derived instances compared with the true
-ones (${fx.trueInstances} true instances, ${fx.pseudoInstances} derived; true crowd regions are crowd, derived
-crowd pixels are unlabeled). Panoptic quality over thing classes: **PQ ${f3(fx.things.pq)}**, SQ ${
-    f3(fx.things.sq)
-  }, RQ ${f3(fx.things.rq)}.
+ones (1 frame, ${fx.trueInstances} true instances, ${fx.pseudoInstances} derived; true crowd regions are crowd,
+derived crowd pixels are unlabeled; the labeller left ${pct(fx.crowdPixels, fx.thingPixels)} of the frame's thing
+pixels as crowd). Panoptic quality over thing classes: **PQ ${f3(fx.things.pq)}**, SQ ${f3(fx.things.sq)}, RQ ${
+    f3(fx.things.rq)
+  }.
 
 | class | PQ | SQ | RQ | TP | FP | FN |
 |---|---|---|---|---|---|---|
