@@ -93,10 +93,17 @@ export async function evaluateOnPanopticFrame(
   );
   const perClass = [...result.perCategory].filter(([t, c]) => IS_THING_TRAIN_ID[t] && c.tp + c.fp + c.fn > 0)
     .map(([t, c]) => ({ name: TRAIN_CLASS_NAMES[t], pq: c.pq, sq: c.sq, rq: c.rq, tp: c.tp, fp: c.fp, fn: c.fn }));
+  let thingPixels = 0, crowdPixels = 0;
+  sample.semantic.forEach((t, p) => {
+    thingPixels += IS_THING_TRAIN_ID[t];
+    crowdPixels += label.crowd[p];
+  });
   return {
     frame: frameLabel,
     trueInstances: sample.instances.reduce((m, v) => Math.max(m, v), 0),
     pseudoInstances: label.instanceTrainIds.length,
+    thingPixels,
+    crowdPixels,
     things: result.things,
     perClass,
   };

@@ -109,6 +109,9 @@ export interface FixtureQuality {
   frame: string;
   trueInstances: number;
   pseudoInstances: number;
+  /** Thing pixels of the frame's semantic map, and those of them the labeller left as crowd (unclaimed or unsure). */
+  thingPixels: number;
+  crowdPixels: number;
   things: PQSummary;
   /** Per thing class present in the frame: PQ, SQ, RQ and counts. */
   perClass: { name: string; pq: number; sq: number; rq: number; tp: number; fp: number; fn: number }[];

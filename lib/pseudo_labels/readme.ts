@@ -53,13 +53,17 @@ function coverageTotal(q: PseudoLabelQuality) {
   );
 }
 
-/** Instances found, share of thing pixels assigned to one, and PQ (things) against the fixture frame's true instances. */
+/**
+ * Instances found, share of thing pixels assigned to one, and PQ (things) against the fixture frame's true instances,
+ * with the frames and instances each figure rests on.
+ */
 export function pseudoLabelSentence(q: PseudoLabelQuality): string {
   const t = coverageTotal(q);
   return `**Pseudo instance labels** (\`data/kitti-instances/quality.json\`): ${t.instances} instances in ${q.frames} ` +
     `frames; ${pct(t.assigned, t.thing)} of thing pixels assigned to an instance (the rest is crowd); PQ ${
       (100 * q.fixture.things.pq).toFixed(1)
-    } % of the labeller against the true instances of the Cityscapes-format test frame.`;
+    } % of the labeller against the ${q.fixture.trueInstances} true instances of the one Cityscapes-format test frame ` +
+    `(${pct(q.fixture.crowdPixels, q.fixture.thingPixels)} of its thing pixels left as crowd).`;
 }
 
 /** Markdown "Quality" section (coverage on KITTI, PQ on the fixture frame) from a quality record. */
@@ -86,10 +90,11 @@ ${rows.join("\n")}
 
 ### Against true instances: the Cityscapes-format frame \`${fx.frame}\`
 The same labeller run on that frame's image and true semantic map; derived instances compared with the true
-ones (${fx.trueInstances} true instances, ${fx.pseudoInstances} derived; true crowd regions are crowd, derived
-crowd pixels are unlabeled). Panoptic quality over thing classes: **PQ ${f3(fx.things.pq)}**, SQ ${
-    f3(fx.things.sq)
-  }, RQ ${f3(fx.things.rq)}.
+ones (1 frame, ${fx.trueInstances} true instances, ${fx.pseudoInstances} derived; true crowd regions are crowd,
+derived crowd pixels are unlabeled; the labeller left ${pct(fx.crowdPixels, fx.thingPixels)} of the frame's thing
+pixels as crowd). Panoptic quality over thing classes: **PQ ${f3(fx.things.pq)}**, SQ ${f3(fx.things.sq)}, RQ ${
+    f3(fx.things.rq)
+  }.
 
 | class | PQ | SQ | RQ | TP | FP | FN |
 |---|---|---|---|---|---|---|
@@ -133,18 +138,25 @@ share alike.
   the narrower width, e.g. the side and the rear face of one car).
 - COCO → Cityscapes: person → person, bicycle → bicycle, car → car, motorcycle → motorcycle, bus → bus,
   train → train, truck → truck. Pixels a box may claim (pixel class ← box classes): ${compatibility()}.
-- Every thing pixel of the semantic label goes to a compatible box containing it (boxes grown by
-  ${assign.margin} of their size): the nearest box first (lowest box bottom; bottoms within
-  ${assign.depthTolerance} of the smaller box height count as equal), then the box whose centre is closest
-  (distance normalised by the box size). One instance = one (box, semantic class) pair; instances below
-  ${assign.minArea} pixels and pixels no box claims become crowd.${
+- A box claims the compatible thing pixels of one connected part of the semantic label: the part that fills most
+  of its shape (the box itself for car, truck, bus and train; the ellipse inscribed in it for persons, riders and
+  two-wheelers). Gaps in a row narrower than ${assign.bridge} of the box width (a pole in front of a car) do not
+  split a part; a part beyond them is another object and not the box's. The box reaches ${assign.reach} half box
+  sizes past its edges, and a bus, truck or train box ${assign.longReach} half box sizes along bus, truck and train
+  pixels (an articulated bus or a tram longer than its box).
+- Where boxes compete for a pixel: a box whose shape contains it beats one whose shape does not; among boxes whose
+  shapes contain it, the nearest (lowest box bottom; bottoms within ${assign.depthTolerance} of the smaller box
+  height count as equal); then the box whose centre is closest (distance normalised by the box size). Where the two
+  best boxes differ by less than ${assign.ambiguity} in that distance and by nothing else, the labeller is unsure
+  and the pixel is crowd. One instance = one (box, semantic class) pair; instances below ${assign.minArea} pixels,
+  pixels no box claims and unsure pixels become crowd.${
     q.secondsPerFrame === null ? "" : `\n- Run time: ${q.secondsPerFrame.toFixed(1)} s per frame (tfjs wasm backend).`
   }
 
 ## Limitations
-- Where a nearer box covers part of a farther object of a compatible class, that part goes to the nearer box:
-  the boundary follows the box edge (a straight cut), not the object's outline.
-- Objects the detector misses are crowd (ignored), not instances; objects of one class inside one box and no
+- Overlapping objects are split by box shapes, not by their true outlines: a person is taken to fill the ellipse
+  in its box, a vehicle its whole box.
+- Objects the detector misses are crowd (ignored), not instances; touching objects of one class under one box and no
   other box become one instance.
 - Quality against true instances is measured on one Cityscapes frame only (KITTI has no instance ground truth
   here): an indication, not a benchmark. The overlay grid of notebooks/01-data.ipynb shows frames for review.

@@ -23,6 +23,8 @@ Deno.test("the README states licence, command, detector and the recorded figures
       frame: "../shared/x.png",
       trueInstances: 5,
       pseudoInstances: 8,
+      thingPixels: 2000,
+      crowdPixels: 3,
       things: { pq: 0.7222, sq: 0.8125, rq: 0.8889, tp: 4, fp: 0, fn: 1, n: 1 },
       perClass: [{ name: "car", pq: 0.7222, sq: 0.8125, rq: 0.8889, tp: 4, fp: 0, fn: 1 }],
     },
@@ -37,7 +39,11 @@ Deno.test("the README states licence, command, detector and the recorded figures
   assert.match(md, /7\.3 s per frame/);
   assert.doesNotMatch(md, /\| person \|/, "classes without pixels are left out");
   assert.match(md, /rider ← person; car ← car\/truck\/bus;/);
-  assert.match(pseudoLabelSentence(quality), /: 12 instances in 200 frames; 95\.0 % of thing pixels .* PQ 72\.2 %/);
+  assert.match(md, /1 frame, 5 true instances, 8 derived;[\s\S]* left 0\.1 % of the frame's thing\npixels as crowd/);
+  assert.match(
+    pseudoLabelSentence(quality),
+    /: 12 instances in 200 frames; 95\.0 % of thing pixels .* PQ 72\.2 % .* the 5 true instances of the one .* \(0\.1 % of its thing pixels left as crowd\)/,
+  );
   const dir = Deno.makeTempDirSync();
   Deno.writeTextFileSync(`${dir}/quality.json`, JSON.stringify(quality));
   assert.deepEqual(readPseudoLabelQuality(`${dir}/quality.json`), quality);
