@@ -60,6 +60,11 @@ export interface PanopticDeepLabConfig {
    * activations' scale through the decoder.
    */
   decoderInit: "glorot" | "he";
+  /**
+   * Kernel of the depthwise convolutions in the decoders' fusion and the heads: 3 (ours so far) or 5 (the
+   * Panoptic-DeepLab paper's and deeplab2's 5x5 depthwise-separable convolutions). The ASPP's atrous branches stay 3x3.
+   */
+  decoderKernel: 3 | 5;
 }
 
 export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
@@ -73,6 +78,7 @@ export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
   pretrained: true,
   seed: 1,
   decoderInit: "he",
+  decoderKernel: 3,
 };
 
 type S = tfl.SymbolicTensor;
@@ -93,7 +99,7 @@ class Seeds {
   depthwise(channels: number) {
     const seed = this.seed();
     if (this.kind === "glorot") return tfl.initializers.glorotUniform({ seed });
-    // tfjs' fan-in of a depthwise kernel is kh·kw·channels; the true one is kh·kw.
+    // tfjs' fan-in of a depthwise kernel is kh·kw·channels; the true one is kh·kw (whatever the kernel size).
     return tfl.initializers.varianceScaling({ scale: 2 * channels, mode: "fanIn", distribution: "uniform", seed });
   }
   /** A linear output layer. */
@@ -107,11 +113,11 @@ function convRelu(x: S, seeds: Seeds, name: string, filters: number): S {
     .apply(x) as S;
 }
 
-/** Depthwise 3x3 + ReLU, then pointwise 1x1 + ReLU (deeplab2's "depthwise separable" conv, without batch norm). */
-function separable(x: S, seeds: Seeds, name: string, filters: number, dilation = 1): S {
+/** Depthwise k×k + ReLU, then pointwise 1x1 + ReLU (deeplab2's "depthwise separable" conv, without batch norm). */
+function separable(x: S, seeds: Seeds, name: string, filters: number, dilation = 1, kernelSize = 3): S {
   const dw = tfl.layers.depthwiseConv2d({
     name: `${name}_dw`,
-    kernelSize: 3,
+    kernelSize,
     dilationRate: dilation,
     padding: "same",
     depthwiseInitializer: seeds.depthwise(x.shape[3] as number),
@@ -144,6 +150,7 @@ function decoder(
   [s8, s4]: [S, S],
   channels: number,
   lowLevel: [number, number],
+  kernelSize: number,
 ): S {
   let y = x;
   for (const [i, feature] of [s8, s4].entries()) {
@@ -151,13 +158,13 @@ function decoder(
     const projected = convRelu(feature, seeds, `${prefix}_proj_s${stride}`, lowLevel[i]);
     const up = upsample(y, `${prefix}_up_s${stride}`, 2);
     y = tfl.layers.concatenate({ name: `${prefix}_concat_s${stride}` }).apply([up, projected]) as S;
-    y = separable(y, seeds, `${prefix}_fuse_s${stride}`, channels);
+    y = separable(y, seeds, `${prefix}_fuse_s${stride}`, channels, 1, kernelSize);
   }
   return y;
 }
 
-function head(x: S, seeds: Seeds, name: string, hidden: number, outputs: number): S {
-  const h = separable(x, seeds, `${name}_head`, hidden);
+function head(x: S, seeds: Seeds, name: string, hidden: number, outputs: number, kernelSize: number): S {
+  const h = separable(x, seeds, `${name}_head`, hidden, 1, kernelSize);
   const logits = tfl.layers.conv2d({
     name: `${name}_logits`,
     filters: outputs,
@@ -185,6 +192,9 @@ export async function buildPanopticDeepLab(
       throw new Error(`model input size ${inputSize.join("x")} must be a multiple of ${SIZE_MULTIPLE}`);
     }
   }
+  if (c.decoderKernel !== 3 && c.decoderKernel !== 5) {
+    throw new Error(`model decoderKernel ${c.decoderKernel} must be 3 or 5`);
+  }
   if (!ENCODER_NAMES.includes(c.encoder)) {
     throw new Error(`model encoder "${c.encoder}" must be one of ${ENCODER_NAMES.join(", ")}`);
   }
@@ -198,16 +208,17 @@ export async function buildPanopticDeepLab(
   const input = tfl.input({ name: "image", shape: [inputSize[0], inputSize[1], 3] });
   const [s4, s8, s16] = encoder.apply(input) as S[];
   const context = aspp(s16, seeds, c);
-  const semantic = decoder(seeds, "semantic", context, [s8, s4], c.decoderChannels, c.semanticLowLevel);
-  const instance = decoder(seeds, "instance", context, [s8, s4], c.instanceChannels, c.instanceLowLevel);
+  const k = c.decoderKernel;
+  const semantic = decoder(seeds, "semantic", context, [s8, s4], c.decoderChannels, c.semanticLowLevel, k);
+  const instance = decoder(seeds, "instance", context, [s8, s4], c.instanceChannels, c.instanceLowLevel, k);
   const half = Math.max(8, c.instanceChannels / 2);
   return tfl.model({
     name: ENCODERS[c.encoder].modelName,
     inputs: input,
     outputs: [
-      head(semantic, seeds, "semantic", c.decoderChannels, c.numClasses),
-      head(instance, seeds, "center", half, 1),
-      head(instance, seeds, "offset", half, 2),
+      head(semantic, seeds, "semantic", c.decoderChannels, c.numClasses, k),
+      head(instance, seeds, "center", half, 1, k),
+      head(instance, seeds, "offset", half, 2, k),
     ],
   });
 }

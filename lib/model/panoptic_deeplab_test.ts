@@ -54,6 +54,27 @@ Deno.test("summary counts every parameter and the convolutions' FLOPs; all weigh
   model.dispose();
 });
 
+Deno.test("decoderKernel 5 gives the decoders' fusion and the heads 5x5 depthwise kernels, the ASPP keeps 3x3", async () => {
+  const kernels = async (decoderKernel: 3 | 5) => {
+    const model = await buildPanopticDeepLab({ pretrained: false, decoderKernel }, [64, 128]);
+    const shape = (name: string) => model.getLayer(name).getWeights()[0].shape.slice(0, 2);
+    const out = {
+      fuse: shape("semantic_fuse_s4_dw"),
+      head: shape("center_head_dw"),
+      aspp: shape("aspp_rate3_dw"),
+      flops: summarizeModel(model).flops,
+    };
+    model.dispose();
+    return out;
+  };
+  const [three, five] = [await kernels(3), await kernels(5)];
+  assert.deepEqual([three.fuse, three.head, three.aspp], [[3, 3], [3, 3], [3, 3]]);
+  assert.deepEqual([five.fuse, five.head, five.aspp], [[5, 5], [5, 5], [3, 3]]);
+  assert.ok(five.flops > three.flops);
+  const typo = { pretrained: false, decoderKernel: 4 } as unknown as Parameters<typeof buildPanopticDeepLab>[0];
+  await assert.rejects(buildPanopticDeepLab(typo), /decoderKernel 4 must be 3 or 5/);
+});
+
 Deno.test("the same seed builds the same initial weights, another seed other ones", async () => {
   const weights = async (seed: number) => {
     const model = await buildPanopticDeepLab({ pretrained: false, seed });

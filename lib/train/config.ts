@@ -163,6 +163,7 @@ export function validateConfig(c: TrainConfig, file: string): TrainConfig {
   }
   check(Number.isInteger(model.seed), "model.seed", "an integer");
   check(["he", "glorot"].includes(model.decoderInit), "model.decoderInit", `"he" or "glorot"`);
+  check([3, 5].includes(model.decoderKernel), "model.decoderKernel", "3 or 5");
   check(
     ENCODER_NAMES.includes(model.encoder),
     "model.encoder",

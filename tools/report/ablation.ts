@@ -13,6 +13,8 @@ export const ABLATION_PREFIX = "ablation-";
 
 export interface AblationRun {
   name: string;
+  /** The name without its group's prefix ("no-augment"). */
+  shortName: string;
   config: TrainConfig;
   records: (StepRecord | ValidationRecord)[];
   /** The validation at the last step, or null while the run is unfinished. */
@@ -21,11 +23,14 @@ export interface AblationRun {
   trainingSeconds: number;
 }
 
-/** The ablation runs under `runsDir` (folders named ablation-*, with a config and a record), baseline first. */
-export function ablationRuns(runsDir: string): AblationRun[] {
+/**
+ * The ablation runs under `runsDir` (folders named ablation-*, or another group's `prefix`, with a config and a
+ * record), baseline first.
+ */
+export function ablationRuns(runsDir: string, prefix = ABLATION_PREFIX): AblationRun[] {
   if (!existsSync(runsDir)) return [];
   const names = readdirSync(runsDir)
-    .filter((n) => n.startsWith(ABLATION_PREFIX) && existsSync(join(runsDir, n, "train.jsonl")))
+    .filter((n) => n.startsWith(prefix) && existsSync(join(runsDir, n, "train.jsonl")))
     .sort((a, b) => Number(b.endsWith("-baseline")) - Number(a.endsWith("-baseline")) || a.localeCompare(b));
   return names.map((name) => {
     const dir = join(runsDir, name);
@@ -38,6 +43,7 @@ export function ablationRuns(runsDir: string): AblationRun[] {
     const done = last !== undefined && last.step >= config.steps;
     return {
       name,
+      shortName: name.slice(prefix.length),
       config,
       records,
       final: done && lastValidation?.step === last.step ? lastValidation : null,
@@ -45,11 +51,6 @@ export function ablationRuns(runsDir: string): AblationRun[] {
       trainingSeconds: last?.elapsedSeconds ?? 0,
     };
   });
-}
-
-/** The run's name without the ablation prefix ("no-augment"). */
-function shortName(run: AblationRun): string {
-  return run.name.slice(ABLATION_PREFIX.length);
 }
 
 /** What a run changes against the baseline, from its config description ("Ablation: …"). */
@@ -71,7 +72,7 @@ export const ABLATION_HEADERS = [
 /** One table row per run: final validation scores (– while unfinished) and training minutes. */
 export function ablationRows(runs: readonly AblationRun[]): Cell[][] {
   return runs.map((r) => [
-    shortName(r),
+    r.shortName,
     change(r),
     `${r.steps}/${r.config.steps}`,
     percent(r.final?.miou),
@@ -84,14 +85,14 @@ export function ablationRows(runs: readonly AblationRun[]): Cell[][] {
 
 /** The runs as chart input (lib/viz/training_charts.ts), named without the prefix. */
 export function ablationCurves(runs: readonly AblationRun[]): RunRecords[] {
-  return runs.map((r) => ({ name: shortName(r), records: r.records }));
+  return runs.map((r) => ({ name: r.shortName, records: r.records }));
 }
 
 /** Final mIoU (19 and ACDC-30 classes) and PQ of the finished runs, as bars (lib/viz/metric_charts.ts). */
 export function ablationScores(runs: readonly AblationRun[]): GroupScore[] {
   return runs.flatMap((r) => {
     if (!r.final) return [];
-    const group = shortName(r);
+    const group = r.shortName;
     return [
       { group, metric: "mIoU 19", value: r.final.miou },
       { group, metric: "mIoU ACDC-30", value: r.final.miouAcdc30 },
