@@ -4,7 +4,7 @@
 // `deno task eval --checkpoint runs/compare-<name> --split acdc_val` writes (ika's protocol included) and the
 // training record's wall time.
 import { join } from "node:path";
-import { ablationRuns, type AblationRun } from "./ablation.ts";
+import { type AblationRun, ablationRuns } from "./ablation.ts";
 import { readEvalRecord } from "./records.ts";
 import { percent } from "./summary.ts";
 import type { Cell } from "../../lib/viz/markdown_table.ts";
