@@ -1,17 +1,17 @@
 // ika's own scoring of its U-Net exercise (acdc-notebooks, semantic image segmentation), applied to our model on
 // a KITTI split: every frame resized to 368x1248 as the notebook's `parse_sample` does (image tf.image.resize
 // bilinear then cast to uint8, label colours nearest), the label colours decoded with the notebook's table ("None"
-// is a class, tunnel pixels become road), the prediction mapped 19 → ACDC-30, and one confusion matrix over all
+// is a class, tunnel pixels become road), the prediction in ACDC-30 (a full-label head's own, a 19-class one mapped), and one confusion matrix over all
 // pixels of all frames scored like Keras MeanIoU(30): mean IoU over the classes with TP+FP+FN > 0.
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
-import { ACDC30_CLASSES, notebookColorsToAcdc30, trainIdsToAcdc30 } from "../data/labels/acdc_labels.ts";
+import { ACDC30_CLASSES, notebookColorsToAcdc30 } from "../data/labels/acdc_labels.ts";
 import { assertSameSize, type Image8, readRgb, resizeNearest } from "../io/image_io.ts";
 import { kittiLabelFile, readKittiLabelColors } from "../data/datasets/kitti.ts";
 import { accumulateSemantic, type SemanticResult, semanticResult, type SemanticStats } from "../metrics/semantic.ts";
 import { forEachPrediction } from "./loop.ts";
-import { CLASS_SCHEMES } from "./schemes.ts";
+import { acdc30Prediction, CLASS_SCHEMES } from "./schemes.ts";
 
 /** The notebook's frame size, [height, width]. */
 export const IKA_PROTOCOL_RESOLUTION = [368, 1248] as const;
@@ -57,15 +57,15 @@ export function createIkaProtocolStats(): SemanticStats {
 
 /**
  * Adds one frame at the protocol's size: its label colours (H*W*3) decoded as the notebook does, against the
- * prediction (trainIds, H*W) mapped to ACDC-30.
+ * prediction (ACDC-30 ids, H*W).
  */
 export function accumulateIkaProtocol(
   stats: SemanticStats,
   labelColors: Uint8Array,
-  predictedTrainIds: Uint8Array,
+  predictedAcdc30: Uint8Array,
   source: string,
 ): void {
-  accumulateSemantic(stats, notebookColorsToAcdc30(labelColors), trainIdsToAcdc30(predictedTrainIds), source);
+  accumulateSemantic(stats, notebookColorsToAcdc30(labelColors), predictedAcdc30, source);
 }
 
 /** One frame of the KITTI folder `root` at the protocol's size: its image and its label colours (H*W*3). */
@@ -95,7 +95,8 @@ export async function evaluateIkaProtocol(
     model,
     names,
     (name) => readProtocolFrame(root, name),
-    (frame, prediction, name) => accumulateIkaProtocol(stats, frame.labelColors, prediction.semantic, name),
+    (frame, prediction, name, heads) =>
+      accumulateIkaProtocol(stats, frame.labelColors, acdc30Prediction(heads, prediction.semantic), name),
     { onFrame },
   );
   return semanticResult(stats);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { trainIdsToAcdc30 } from "../data/labels/acdc_labels.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,14 +31,14 @@ Deno.test("ika's protocol on a hand-made case: None scored, tunnel decoded as ro
   accumulateIkaProtocol(
     stats,
     Uint8Array.from([...ROAD, ...ROAD, ...LABELLED_TUNNEL, ...BLACK]),
-    Uint8Array.from([P_ROAD, P_ROAD, P_ROAD, P_SIDEWALK]),
+    trainIdsToAcdc30(Uint8Array.from([P_ROAD, P_ROAD, P_ROAD, P_SIDEWALK])),
     "A",
   );
   // Frame B. GT None, sky, sky, sidewalk; predicted None (void), sky, car (absent from every GT), sidewalk.
   accumulateIkaProtocol(
     stats,
     Uint8Array.from([...BLACK, ...SKY, ...SKY, ...SIDEWALK]),
-    Uint8Array.from([P_VOID, P_SKY, P_CAR, P_SIDEWALK]),
+    trainIdsToAcdc30(Uint8Array.from([P_VOID, P_SKY, P_CAR, P_SIDEWALK])),
     "B",
   );
   // One confusion matrix over both frames:
@@ -88,6 +89,22 @@ Deno.test("ika's protocol on a tiny KITTI frame: resized to 368x1248, a model th
     assert.ok(Number.isNaN(r.iou[TUNNEL_ID]) && Number.isNaN(r.iou[28]));
     assert.equal(r.iou[NONE_ID], 0);
     assert.ok(Math.abs(r.miou - 11 / 384 / 28) < 1e-15);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("ika's protocol scores a full-label (ACDC-30) head's own prediction: None everywhere", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ika_protocol_test-"));
+  try {
+    const names = await writeTinyKitti(dir, "val", 1);
+    const logits = new Array(30).fill(0);
+    logits[NONE_ID] = 5; // a class no 19-class head can predict
+    const r = await evaluateIkaProtocol(constantHeadsModel(logits, 0, [0, 0]), dir, names);
+    // None holds labelIds 0..3 of the frame's 34 (and static's black), 5 of every 34 pixels of 384: IoU = share.
+    const none = r.iou[NONE_ID];
+    assert.ok(none > 0.1 && none < 0.2, `None IoU ${none}`);
+    assert.equal(r.iou[SKY_ID], 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,9 +9,9 @@ import type { Sample } from "../data/datasets/sample.ts";
 import { type DatasetSource, openSource } from "../data/datasets/sources.ts";
 import { addFrame, createEvaluation, type EvaluationResult, evaluationResult } from "../metrics/evaluate.ts";
 import { accumulateSemantic, createSemanticStats, type SemanticResult, semanticResult } from "../metrics/semantic.ts";
-import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
+import { type Heads, panopticFromModelHeads, predictHeads } from "../model/inference.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
-import { accumulateSchemes, createSchemeStats, type SchemeName, schemeResults } from "./schemes.ts";
+import { accumulateSchemes, acdc30Prediction, createSchemeStats, type SchemeName, schemeResults } from "./schemes.ts";
 
 /** What the loop needs of a frame: its RGB image (H*W*3); readers return more (labels) for the scorer. */
 export interface LoopFrame {
@@ -35,7 +35,7 @@ export async function forEachPrediction<T, F extends LoopFrame>(
   model: tfl.LayersModel,
   items: readonly T[],
   read: (item: T) => Promise<F>,
-  score: (frame: F, prediction: PanopticPrediction, item: T) => void | Promise<void>,
+  score: (frame: F, prediction: PanopticPrediction, item: T, heads: Heads) => void | Promise<void>,
   options: PredictionLoopOptions = {},
 ): Promise<number[]> {
   const seconds: number[] = [];
@@ -43,7 +43,7 @@ export async function forEachPrediction<T, F extends LoopFrame>(
     const start = performance.now();
     const frame = await read(item);
     const heads = await predictHeads(model, frame.image, frame.height, frame.width, { scale: options.scale });
-    await score(frame, panopticFromModelHeads(heads), item);
+    await score(frame, panopticFromModelHeads(heads), item, heads);
     seconds.push((performance.now() - start) / 1000);
     options.onFrame?.(i + 1, items.length);
   }
@@ -107,11 +107,18 @@ export async function evaluateModel(model: tfl.LayersModel, options: ValidationO
   const ev = createEvaluation();
   const stats = createSchemeStats();
   const frameScores: { miou: number; pixelAccuracy: number }[] = [];
-  const seconds = await forEachPrediction(model, names, source.read, async (sample, prediction, name) => {
+  const seconds = await forEachPrediction(model, names, source.read, async (sample, prediction, name, heads) => {
     addFrame(ev, sample, prediction);
     if (kitti) {
       const labelIds = (await readKittiLabelIds(kitti.root, name)).data;
-      accumulateSchemes(stats, labelIds, prediction.semantic, "trainIds", name);
+      accumulateSchemes(
+        stats,
+        labelIds,
+        prediction.semantic,
+        "trainIds",
+        name,
+        acdc30Prediction(heads, prediction.semantic),
+      );
     }
     const own = createSemanticStats(NUM_TRAIN_CLASSES);
     accumulateSemantic(own, sample.semantic, prediction.semantic, name);

@@ -2,6 +2,7 @@
 // builds the evaluation record: semantic (19 classes; ACDC-30 and ika-12 on KITTI, and ACDC-30 by ika's protocol in a
 // second pass), panoptic and instance scores, per-frame scores and times. Its default name says how the evaluation
 // differs from the full, default one.
+import type { LabelSetName } from "../data/labels/descriptor.ts";
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import {
@@ -38,7 +39,7 @@ export interface ModelEvalOptions {
   /** Progress. On KITTI every frame is run twice (native scores, then ika's protocol): total is twice the frames. */
   onFrame?: (done: number, total: number) => void;
   /** Called once the model is loaded, with where the record goes by default. */
-  onLoaded?: (info: { modelDir: string; step: number | null; defaultOut: string }) => void;
+  onLoaded?: (info: { modelDir: string; step: number | null; labels: LabelSetName; defaultOut: string }) => void;
 }
 
 /** The 19 trainIds as panoptic categories. */
@@ -109,7 +110,7 @@ export async function evaluateCheckpoint(
   const { source, name } = evalSource(options);
   const loaded = await loadPanopticModel(options.checkpoint);
   const defaultOut = defaultRecordPath(loaded.runDir, loaded.modelDir, recordName(options, name));
-  options.onLoaded?.({ modelDir: loaded.modelDir, step: loaded.step, defaultOut });
+  options.onLoaded?.({ modelDir: loaded.modelDir, step: loaded.step, labels: loaded.labels, defaultOut });
   try {
     const passes = source.kind === "kitti" ? 2 : 1;
     const ev = await evaluateModel(loaded.model, {
@@ -138,6 +139,7 @@ export async function evaluateCheckpoint(
         split: name,
         instances: source.kind === "kitti" ? options.instances && resolve(options.instances) : resolve(options.data),
         scale: options.scale,
+        labels: loaded.labels,
       },
       createdAt: new Date().toISOString(),
       frames: result.frames,

@@ -1,6 +1,7 @@
 // The JSON record of an evaluation (model or prediction files) with named per-class scores, and its printed
 // Markdown tables: semantic IoU/iIoU, ACDC-30 / ika-12 mIoU (and ACDC-30 by ika's protocol), PQ/SQ/RQ
 // (all/things/stuff), AP/AP50.
+import type { LabelSetName } from "../data/labels/descriptor.ts";
 import { ACDC30_CLASSES } from "../data/labels/acdc_labels.ts";
 import { TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
 import { IKA12_CLASSES } from "../data/labels/ika_labels.ts";
@@ -51,6 +52,8 @@ export type EvalSource =
     split: string;
     instances: string | null;
     scale: number;
+    /** The model's semantic head (lib/data/labels/descriptor.ts); absent in older records: "cityscapes19". */
+    labels?: LabelSetName;
   }
   | { kind: "files"; gt: string; gtFormat: string; pred: string; predFormat: string; task: string };
 

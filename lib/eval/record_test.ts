@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { trainIdsToAcdc30 } from "../data/labels/acdc_labels.ts";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,7 +53,12 @@ Deno.test("record: per-class scores carry names; classes without data are null i
 
 Deno.test("record: ika's protocol is printed beside the schemes, with its frame size and the classes averaged", () => {
   const stats = createIkaProtocolStats();
-  accumulateIkaProtocol(stats, Uint8Array.from([0, 0, 0, 70, 130, 180]), Uint8Array.from([255, 13]), "f");
+  accumulateIkaProtocol(
+    stats,
+    Uint8Array.from([0, 0, 0, 70, 130, 180]),
+    trainIdsToAcdc30(Uint8Array.from([255, 13])),
+    "f",
+  );
   const r = { ...record(), ikaProtocol: ikaProtocolSection(semanticResult(stats)) };
   assert.match(
     recordTables(r),

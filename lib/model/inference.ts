@@ -1,8 +1,10 @@
 // Runs the Panoptic-DeepLab model on one RGB frame of any size: optional rescale, padding to a multiple of 16,
 // the three heads cropped and resized back to the frame (offsets rescaled), then Panoptic-DeepLab post-processing.
+// A head over a larger label set (ACDC-30) is also read as the 19 Cityscapes classes: the argmax over the channels
+// of the classes that have a trainId, so that post-processing and the Cityscapes metrics see a 19-class model.
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { THING_TRAIN_IDS } from "../data/labels/cityscapes_labels.ts";
+import { channelsOf, type DatasetDescriptor, LABEL_SET_NAMES, LABEL_SETS } from "../data/labels/descriptor.ts";
 import { panopticFromHeads, type PanopticPrediction, type PostprocessOptions } from "../postprocess/panoptic.ts";
 import { SIZE_MULTIPLE } from "./outputs.ts";
 
@@ -10,8 +12,13 @@ export interface Heads {
   height: number;
   width: number;
   numClasses: number;
-  /** Softmax probabilities, H*W*C (channels last). */
+  /**
+   * Softmax probabilities, H*W*C (channels last); for a head over a larger label set, its probabilities of the 19
+   * Cityscapes classes (C = 19, not summing to 1).
+   */
   probabilities: Float32Array;
+  /** A head over a label set larger than the 19 trainIds: that set and its own argmax (H*W); else null. */
+  full: { labels: DatasetDescriptor; classes: Uint8Array } | null;
   /** Centre heatmap, H*W. */
   center: Float32Array;
   /** (dy, dx) per pixel in frame pixels, H*W*2. */
@@ -26,13 +33,20 @@ export interface InferenceOptions {
 /** Post-processing defaults for a frame of `height` x `width` (deeplab2's MobileNet settings). */
 export function defaultPostprocess(height: number, width: number): PostprocessOptions {
   return {
-    thingClasses: THING_TRAIN_IDS,
+    thingClasses: LABEL_SETS.cityscapes19.thingIds,
     centerThreshold: 0.1,
     nmsKernel: 7,
     keepK: 200,
     // deeplab2's 2048 px at 1024x2048, scaled to the frame's area.
     stuffAreaLimit: Math.round(2048 * (height * width) / (1024 * 2048)),
   };
+}
+
+/** The label set larger than the 19 trainIds that a semantic head of `channels` outputs predicts, if any. */
+function fullLabelSet(channels: number): DatasetDescriptor | null {
+  const cityscapes = LABEL_SETS.cityscapes19;
+  return LABEL_SET_NAMES.map((n) => LABEL_SETS[n])
+    .find((d) => d !== cityscapes && d.classes.length === channels) ?? null;
 }
 
 /** The model's heads on one RGB frame (uint8, H*W*3), at the frame's resolution (read back asynchronously). */
@@ -48,7 +62,8 @@ export async function predictHeads(
   const w = Math.max(SIZE_MULTIPLE, Math.round(width * scale));
   const padH = Math.ceil(h / SIZE_MULTIPLE) * SIZE_MULTIPLE;
   const padW = Math.ceil(w / SIZE_MULTIPLE) * SIZE_MULTIPLE;
-  const [probabilities, center, offsets] = tf.tidy(() => {
+  const full = fullLabelSet(model.outputs[0].shape[3]!);
+  const [probabilities, center, offsets, fullClasses] = tf.tidy(() => {
     let x = tf.sub(tf.div(tf.tensor4d(Float32Array.from(rgb), [1, height, width, 3]), 127.5), 1) as tf.Tensor4D;
     if (h !== height || w !== width) x = tf.image.resizeBilinear(x, [h, w]);
     x = tf.pad(x, [[0, 0], [0, padH - h], [0, padW - w], [0, 0]]);
@@ -57,10 +72,12 @@ export async function predictHeads(
       const cropped = tf.slice(t, [0, 0, 0, 0], [1, h, w, -1]) as tf.Tensor4D;
       return h === height && w === width ? cropped : tf.image.resizeBilinear(cropped, [height, width]);
     };
+    const probabilities = tf.softmax(back(outputs[0]));
     return [
-      tf.softmax(back(outputs[0])),
+      full ? tf.gather(probabilities, channelsOf(full, LABEL_SETS.cityscapes19), 3) : probabilities,
       back(outputs[1]),
       tf.div(back(outputs[2]), scale),
+      full ? tf.argMax(probabilities, 3) : null,
     ];
   });
   try {
@@ -69,11 +86,12 @@ export async function predictHeads(
       width,
       numClasses: probabilities.shape[3]!,
       probabilities: await probabilities.data() as Float32Array,
+      full: full && fullClasses ? { labels: full, classes: Uint8Array.from(await fullClasses.data()) } : null,
       center: await center.data() as Float32Array,
       offsets: await offsets.data() as Float32Array,
     };
   } finally {
-    tf.dispose([probabilities, center, offsets]);
+    tf.dispose([probabilities, center, offsets, fullClasses].filter((t) => t !== null));
   }
 }
 

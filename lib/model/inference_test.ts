@@ -23,6 +23,20 @@ Deno.test("heads come back at the frame's size for sizes that are not multiples 
   assert.ok(Math.abs(heads.offsets[0] - 2) < 1e-5 && Math.abs(heads.offsets[1] + 4) < 1e-5);
 });
 
+Deno.test("an ACDC-30 head is read as its own argmax and as the 19 Cityscapes classes' probabilities", async () => {
+  // Largest logit: parking (ACDC-30 id 2, no trainId); next: car (ACDC-30 id 6, trainId 13).
+  const logits = Array.from({ length: 30 }, (_, c) => (c === 2 ? 4 : c === 6 ? 3 : 0));
+  const heads = await predictHeads(constantHeadsModel(logits, 0, [0, 0]), new Uint8Array(16 * 32 * 3), 16, 32);
+  assert.equal(heads.numClasses, 19);
+  assert.equal(heads.full?.labels.name, "acdc30");
+  assert.ok(heads.full!.classes.every((c) => c === 2));
+  const sum = 28 + Math.exp(4) + Math.exp(3);
+  const p = Array.from(heads.probabilities.slice(0, 19));
+  p.forEach((v, t) => assert.ok(Math.abs(v - (t === 13 ? Math.exp(3) : 1) / sum) < 1e-5, `trainId ${t}`));
+  assert.ok(panopticFromModelHeads(heads).semantic.every((c) => c === 13));
+  assert.equal((await predictHeads(constantHeads(), new Uint8Array(16 * 16 * 3), 16, 16)).full, null);
+});
+
 Deno.test("at scale 0.5 offsets are converted back to frame pixels", async () => {
   const heads = await predictHeads(constantHeads(), new Uint8Array(64 * 96 * 3), 64, 96, { scale: 0.5 });
   assert.equal(heads.offsets.length, 64 * 96 * 2);
@@ -43,6 +57,7 @@ Deno.test("sampleHeads takes every channel at evenly spaced pixels", () => {
     width: 3,
     numClasses: 2,
     probabilities: Float32Array.from({ length: 12 }, (_, i) => i),
+    full: null,
     center: Float32Array.from({ length: 6 }, (_, i) => 10 + i),
     offsets: Float32Array.from({ length: 12 }, (_, i) => 20 + i),
   };

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { latestCheckpointPath, layersModelFiles, loadCheckpoint } from "./checkpoint.ts";
 import { HEADS } from "./outputs.ts";
+import { type LabelSetName, labelSetOfChannels } from "../data/labels/descriptor.ts";
 import "./folded_conv_bn.ts"; // registers the custom layer the saved topology names
 
 export interface LoadedModel {
@@ -15,6 +16,8 @@ export interface LoadedModel {
   runDir: string | null;
   /** Training step of the weights, when known (checkpoint state, or the run record for an exported model). */
   step: number | null;
+  /** The classes its semantic head predicts (from the head's width). */
+  labels: LabelSetName;
 }
 
 const MODEL_JSON = "model.json";
@@ -79,5 +82,12 @@ export async function loadPanopticModel(path: string): Promise<LoadedModel> {
         `(${HEADS.join(", ")})`,
     );
   }
-  return { model, modelDir, runDir, step };
+  let labels: LabelSetName;
+  try {
+    labels = labelSetOfChannels(model.outputs[0].shape[3]!).name;
+  } catch (e) {
+    model.dispose();
+    throw new Error(`${join(modelDir, MODEL_JSON)}: ${(e as Error).message}`);
+  }
+  return { model, modelDir, runDir, step, labels };
 }

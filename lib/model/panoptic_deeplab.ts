@@ -6,6 +6,7 @@
 // small batches) and the decoder uses biased convolutions without batch norm, so training and inference compute
 // the same function whatever the batch size or the number of data-parallel workers.
 import * as tfl from "@tensorflow/tfjs-layers";
+import { LABEL_SET_NAMES, LABEL_SETS, type LabelSetName } from "../data/labels/descriptor.ts";
 import { buildBackbone, type FeatureStride } from "./backbone.ts";
 import { buildMobileNetV3Coco } from "./mobilenet_v3.ts";
 import { SIZE_MULTIPLE } from "./outputs.ts";
@@ -34,8 +35,13 @@ export type EncoderName = keyof typeof ENCODERS;
 export const ENCODER_NAMES = Object.keys(ENCODERS) as EncoderName[];
 
 export interface PanopticDeepLabConfig {
-  /** Number of semantic classes (19 Cityscapes trainIds). */
-  numClasses: number;
+  /**
+   * The classes the semantic head predicts (lib/data/labels/descriptor.ts): "cityscapes19" (the 19 trainIds; every
+   * run before the full-label head) or "acdc30" (ika's 30 classes, the 19 derived from them).
+   */
+  labels: LabelSetName;
+  /** Overrides the label set's class count (tests of the architecture only). */
+  numClasses?: number;
   /** Channels of the ASPP and of the semantic decoder (deeplab2: 256). */
   decoderChannels: number;
   /** Channels of the instance decoder (deeplab2: 128). */
@@ -68,7 +74,7 @@ export interface PanopticDeepLabConfig {
 }
 
 export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
-  numClasses: 19,
+  labels: "cityscapes19",
   decoderChannels: 128,
   instanceChannels: 64,
   semanticLowLevel: [64, 32],
@@ -198,6 +204,9 @@ export async function buildPanopticDeepLab(
   if (!ENCODER_NAMES.includes(c.encoder)) {
     throw new Error(`model encoder "${c.encoder}" must be one of ${ENCODER_NAMES.join(", ")}`);
   }
+  if (!LABEL_SET_NAMES.includes(c.labels)) {
+    throw new Error(`model labels "${c.labels}" must be one of ${LABEL_SET_NAMES.join(", ")}`);
+  }
   const seeds = new Seeds(c.seed, c.decoderInit);
   const encoder = await ENCODERS[c.encoder].build({
     seed: c.seed,
@@ -216,7 +225,7 @@ export async function buildPanopticDeepLab(
     name: ENCODERS[c.encoder].modelName,
     inputs: input,
     outputs: [
-      head(semantic, seeds, "semantic", c.decoderChannels, c.numClasses, k),
+      head(semantic, seeds, "semantic", c.decoderChannels, c.numClasses ?? LABEL_SETS[c.labels].classes.length, k),
       head(instance, seeds, "center", half, 1, k),
       head(instance, seeds, "offset", half, 2, k),
     ],

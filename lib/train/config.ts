@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_LOSS_OPTIONS, type LossOptions } from "./losses.ts";
 import { DEFAULT_MODEL_CONFIG, ENCODER_NAMES, type PanopticDeepLabConfig } from "../model/panoptic_deeplab.ts";
+import { LABEL_SET_NAMES } from "../data/labels/descriptor.ts";
 
 export interface AugmentConfig {
   minScale: number;
@@ -44,7 +45,8 @@ export interface TrainConfig {
   /** null = no augmentation (fixed scale 1, no flip, no jitter; random crops only). */
   augment: AugmentConfig | null;
   loss: LossOptions;
-  model: Partial<PanopticDeepLabConfig>;
+  /** The network (numClasses follows model.labels). */
+  model: Partial<Omit<PanopticDeepLabConfig, "numClasses">>;
   validation: {
     /** Validate every N steps (and at the end); 0 = only at the end. */
     everySteps: number;
@@ -155,7 +157,7 @@ export function validateConfig(c: TrainConfig, file: string): TrainConfig {
   check(loss.topKPercent > 0 && loss.topKPercent <= 1, "loss.topKPercent", "in (0, 1]");
   check(Number.isInteger(loss.ignoreLabel), "loss.ignoreLabel", "an integer");
   const model = { ...DEFAULT_MODEL_CONFIG, ...c.model };
-  for (const key of ["numClasses", "decoderChannels", "instanceChannels"] as const) {
+  for (const key of ["decoderChannels", "instanceChannels"] as const) {
     check(isCount(model[key], 1), `model.${key}`, "a positive integer");
   }
   for (const key of ["semanticLowLevel", "instanceLowLevel", "asppRates"] as const) {
@@ -168,6 +170,11 @@ export function validateConfig(c: TrainConfig, file: string): TrainConfig {
     ENCODER_NAMES.includes(model.encoder),
     "model.encoder",
     `one of ${ENCODER_NAMES.map((e) => `"${e}"`).join(", ")}`,
+  );
+  check(
+    LABEL_SET_NAMES.includes(model.labels),
+    "model.labels",
+    `one of ${LABEL_SET_NAMES.map((n) => `"${n}"`).join(", ")}`,
   );
   check(isCount(c.validation.everySteps, 0), "validation.everySteps", "an integer ≥ 0 (0 = only at the end)");
   check(isCount(c.validation.frames, 0), "validation.frames", "an integer ≥ 0 (0 = all)");

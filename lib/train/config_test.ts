@@ -39,6 +39,8 @@ Deno.test("typos under model and loss are unknown keys; values out of range are 
     [{ model: { pretrained: "no" } }, /model\.pretrained must be a boolean/],
     [{ model: { decoderInit: "xavier" } }, /model\.decoderInit must be "he" or "glorot"/],
     [{ model: { decoderKernel: 7 } }, /model\.decoderKernel must be 3 or 5/],
+    [{ model: { labels: "acdc31" } }, /model\.labels must be one of "cityscapes19", "acdc30"/],
+    [{ model: { numClasses: 30 } }, /model has an unknown key "numClasses"/],
     [{ model: { encoder: "resnet50" } }, /model\.encoder must be one of "mobilenet_v2", "mobilenet_v3_coco"/],
     [{ model: { asppRates: [3, 0] } }, /model\.asppRates must be positive integers/],
     [{ loss: { centerWeight: -1 } }, /loss\.centerWeight must be ≥ 0/],

@@ -11,7 +11,8 @@ import { batches } from "../data/pipeline/pipeline.ts";
 import { kittiSplitSource } from "../data/datasets/sources.ts";
 import type { AugmentOptions } from "../data/pipeline/augment.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { buildPanopticDeepLab } from "../model/panoptic_deeplab.ts";
+import { buildPanopticDeepLab, DEFAULT_MODEL_CONFIG } from "../model/panoptic_deeplab.ts";
+import { LABEL_SETS } from "../data/labels/descriptor.ts";
 import { latestCheckpointPath } from "../model/checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { createTrainer } from "./data_parallel.ts";
@@ -169,6 +170,7 @@ async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string
   const recordPath = join(runDir, RECORD_FILE);
   writeFileAtomic(join(runDir, CONFIG_FILE), JSON.stringify(c, null, 2) + "\n");
 
+  const labels = LABEL_SETS[c.model.labels ?? DEFAULT_MODEL_CONFIG.labels];
   const taskOptions = { model: c.model, loss: c.loss };
   const trainer = await createTrainer(
     panopticTaskSpec(taskOptions),
@@ -203,11 +205,11 @@ async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string
     let stoppedBy: TrainOutcome["stoppedBy"] = "steps";
     let validation: ValidationSummary | null = null;
     const stream = batches({
-      source: kittiSplitSource(c.data.root, c.data.trainSplit, c.data.instanceDir),
+      source: kittiSplitSource(c.data.root, c.data.trainSplit, c.data.instanceDir, labels.name),
       batchSize: c.batchSize,
       seed: c.seed,
       workers: c.pipelineWorkers,
-      config: { augment: augmentOptions(c) },
+      config: { augment: augmentOptions(c), targets: { thingIds: labels.thingIds } },
       skipSamples: step * c.batchSize,
     });
     let stepStart = performance.now();

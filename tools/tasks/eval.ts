@@ -87,7 +87,12 @@ async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
     frames,
     scale,
     onFrame,
-    onLoaded: ({ modelDir, step }) => console.log(`model ${modelDir}${step === null ? "" : ` (step ${step})`}`),
+    onLoaded: ({ modelDir, step, labels }) =>
+      console.log(
+        `model ${modelDir}${step === null ? "" : ` (step ${step})`}, semantic head: ${
+          labels === "cityscapes19" ? "the 19 Cityscapes classes" : `${labels} (Cityscapes 19 from its channels)`
+        }`,
+      ),
   });
   return { record, out: values.out ?? defaultOut };
 }

@@ -1,7 +1,7 @@
 // Turns a dataset's raw per-pixel instance keys into Sample's instance indices (1..N) and crowd mask, for
 // thing classes only; also decodes the two raw encodings: Cityscapes labelId*1000+k and KITTI labelId*256+k.
 
-import { IS_THING_TRAIN_ID } from "../labels/cityscapes_labels.ts";
+import { LABEL_SETS } from "../labels/descriptor.ts";
 
 export interface InstanceMaps {
   /** 0 = none; 1..N numbered in ascending order of the raw key. */
@@ -13,22 +13,26 @@ export interface InstanceMaps {
 }
 
 /**
- * On thing pixels (by `semantic` trainId) a key > 0 names an individual instance and key 0 marks a crowd
- * region; stuff and ignored pixels get neither. Equal keys form one instance.
+ * On thing pixels (by `semantic` class and `isThing`, 256 entries: the label set's) a key > 0 names an individual
+ * instance and key 0 marks a crowd region; stuff and ignored pixels get neither. Equal keys form one instance.
  */
-export function splitInstances(semantic: Uint8Array, keys: Int32Array): InstanceMaps {
+export function splitInstances(
+  semantic: Uint8Array,
+  keys: Int32Array,
+  isThing: Uint8Array = LABEL_SETS.cityscapes19.isThing,
+): InstanceMaps {
   const n = semantic.length;
   const instances = new Int32Array(n);
   const crowd = new Uint8Array(n);
   const seen = new Set<number>();
   for (let i = 0; i < n; i++) {
-    if (!IS_THING_TRAIN_ID[semantic[i]]) continue;
+    if (!isThing[semantic[i]]) continue;
     if (keys[i] > 0) seen.add(keys[i]);
     else crowd[i] = 1;
   }
   const index = new Map([...seen].sort((a, b) => a - b).map((k, j) => [k, j + 1]));
   for (let i = 0; i < n; i++) {
-    if (IS_THING_TRAIN_ID[semantic[i]] && keys[i] > 0) instances[i] = index.get(keys[i])!;
+    if (isThing[semantic[i]] && keys[i] > 0) instances[i] = index.get(keys[i])!;
   }
   return { instances, crowd, count: index.size };
 }

@@ -4,13 +4,9 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import {
-  assertKnownLabelIds,
-  colorsToLabelIds,
-  IGNORE_ID,
-  labelIdsToColors,
-  labelIdsToTrainIds,
-} from "../labels/cityscapes_labels.ts";
+import { assertKnownLabelIds, colorsToLabelIds, IGNORE_ID, labelIdsToColors } from "../labels/cityscapes_labels.ts";
+import { LABEL_SETS, type LabelSetName } from "../labels/descriptor.ts";
+import { remapIds } from "../labels/label_maps.ts";
 import { assertSameSize, type Image8, readGray, readGray16, readImageSize, readRgb } from "../../io/image_io.ts";
 import { decodeCityscapesInstanceIds, decodeKittiInstanceIds, splitInstances } from "./instance_split.ts";
 import type { Sample } from "./sample.ts";
@@ -23,6 +19,8 @@ export interface KittiReadOptions {
    * crowd), e.g. pseudo labels; used only when the KITTI folder has no instance/ folder (real labels win).
    */
   instanceDir?: string;
+  /** The classes of Sample.semantic (default "cityscapes19": trainIds). */
+  labels?: LabelSetName;
 }
 
 /** Where a KITTI folder's instance maps come from (see kittiInstanceSource). */
@@ -119,7 +117,10 @@ export async function readKittiLabelColors(dir: string, name: string): Promise<I
   return { data: labelIdsToColors(ids.data), width: ids.width, height: ids.height, channels: 3 };
 }
 
-/** Reads one frame as a Sample (semantic trainIds; instances/crowd from kittiInstanceSource's maps, else null). */
+/**
+ * Reads one frame as a Sample (semantic in the classes of options.labels, default trainIds; instances/crowd from
+ * kittiInstanceSource's maps, else null).
+ */
 export async function readKittiFrame(dir: string, name: string, options: KittiReadOptions = {}): Promise<Sample> {
   const imagePath = join(dir, "image_2", `${name}.png`);
   const { path: labelPath } = kittiLabelFile(dir, name, options.semantic);
@@ -132,7 +133,8 @@ export async function readKittiFrame(dir: string, name: string, options: KittiRe
   const image = await readRgb(imagePath);
   const label = await readKittiLabelIds(dir, name, options.semantic);
   assertSameSize(image, imagePath, label, labelPath);
-  const semantic = labelIdsToTrainIds(label.data);
+  const labels = LABEL_SETS[options.labels ?? "cityscapes19"];
+  const semantic = remapIds(label.data, labels.fromLabelIds);
   const sample: Sample = {
     name,
     width: image.width,
@@ -151,7 +153,7 @@ export async function readKittiFrame(dir: string, name: string, options: KittiRe
     const { keys } = instanceSource.format === "kitti"
       ? decodeKittiInstanceIds(raw.data)
       : decodeCityscapesInstanceIds(raw.data);
-    const { instances, crowd } = splitInstances(semantic, keys);
+    const { instances, crowd } = splitInstances(semantic, keys, labels.isThing);
     sample.instances = instances;
     sample.crowd = crowd;
   }

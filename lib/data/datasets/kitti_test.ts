@@ -5,9 +5,19 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { labelIdsToColors } from "../labels/cityscapes_labels.ts";
 import { readImageSize, writePng } from "../../io/image_io.ts";
-import { checkKittiFolder, listKittiFrames, readKittiFrame, readKittiSplit, verifyKittiFrames } from "./kitti.ts";
+import {
+  checkKittiFolder,
+  listKittiFrames,
+  readKittiFrame,
+  readKittiLabelIds,
+  readKittiSplit,
+  verifyKittiFrames,
+} from "./kitti.ts";
+import { labelIdsToAcdc30 } from "../labels/acdc_labels.ts";
+import { channelsOf, LABEL_SETS } from "../labels/descriptor.ts";
 import { writeTinyKittiWithInstances } from "./testing/tiny_kitti.ts";
 import { SHARED_KITTI } from "../../testing/shared_data.ts";
+import { PROJECT_ROOT } from "../../io/project.ts";
 
 const KITTI = SHARED_KITTI;
 
@@ -139,6 +149,21 @@ Deno.test("KITTI's own instance/ maps win over the Cityscapes-format pseudo labe
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+Deno.test("labels acdc30: semantics in ika's classes, the same instances on the Cityscapes thing classes", async () => {
+  const name = listKittiFrames(KITTI)[0];
+  const options = { instanceDir: join(PROJECT_ROOT, "data", "kitti-instances") };
+  const [trainIds, acdc] = await Promise.all([
+    readKittiFrame(KITTI, name, options),
+    readKittiFrame(KITTI, name, { ...options, labels: "acdc30" }),
+  ]);
+  const labelIds = (await readKittiLabelIds(KITTI, name)).data;
+  assert.deepEqual(acdc.semantic, labelIdsToAcdc30(labelIds));
+  const withTrainId = channelsOf(LABEL_SETS.acdc30, LABEL_SETS.cityscapes19);
+  assert.ok(acdc.semantic.some((c) => !withTrainId.includes(c)), "the frame has classes without a trainId");
+  assert.deepEqual(acdc.instances, trainIds.instances);
+  assert.deepEqual(acdc.crowd, trainIds.crowd);
 });
 
 Deno.test(

@@ -8,7 +8,7 @@ export interface Sample {
   height: number;
   /** RGB, uint8, H*W*3 interleaved. */
   image: Uint8Array;
-  /** Cityscapes trainIds 0..18; 255 = ignore. */
+  /** Class ids of the reader's label set (lib/data/labels/descriptor.ts; default the trainIds 0..18); 255 = ignore. */
   semantic: Uint8Array;
   /**
    * Instance index per pixel: 0 = no instance (stuff, void or crowd), 1..N = distinct thing instances of

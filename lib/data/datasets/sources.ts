@@ -2,6 +2,7 @@
 // the description and open the source themselves.
 
 import type { Sample } from "./sample.ts";
+import type { LabelSetName } from "../labels/descriptor.ts";
 import { randomScene } from "./synthetic.ts";
 import { deriveSeed } from "../pipeline/random.ts";
 import {
@@ -26,10 +27,15 @@ export type DatasetSource =
 
 /**
  * A KITTI split with its instance labels: the folder's own instance/ maps, else the Cityscapes-format ones of
- * `instanceDir` when given (null: semantic only, unless the folder has instance/).
+ * `instanceDir` when given (null: semantic only, unless the folder has instance/); semantics in `labels`' classes.
  */
-export function kittiSplitSource(root: string, split: string, instanceDir: string | null): DatasetSource {
-  return { kind: "kitti", root, split, options: instanceDir ? { instanceDir } : {} };
+export function kittiSplitSource(
+  root: string,
+  split: string,
+  instanceDir: string | null,
+  labels: LabelSetName = "cityscapes19",
+): DatasetSource {
+  return { kind: "kitti", root, split, options: { ...(instanceDir ? { instanceDir } : {}), labels } };
 }
 
 /** How records name the instance labels of Cityscapes gtFine and of a panoptic JSON (KITTI: kittiInstanceSource). */
