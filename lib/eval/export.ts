@@ -2,6 +2,7 @@
 // our predictions: Cityscapes semantic `*_labelIds.png`, Cityscapes instance `.txt` lists + mask PNGs, and
 // COCO-panoptic PNG + JSON with labelIds as category ids. All files are written atomically.
 
+import { IGNORE_LABEL, LABEL_DIVISOR } from "../data/labels/descriptor.ts";
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { TRAIN_ID_TO_LABEL_ID, TRAIN_LABELS, trainIdsToLabelIds } from "../data/labels/cityscapes_labels.ts";
@@ -109,7 +110,7 @@ export async function writePanopticPng(
   options: PanopticExportOptions = {},
 ): Promise<PanopticAnnotation> {
   checkSize(panoptic.length, width, height, name);
-  const divisor = options.divisor ?? 1000, voidClass = options.voidClass ?? 255;
+  const divisor = options.divisor ?? LABEL_DIVISOR, voidClass = options.voidClass ?? IGNORE_LABEL;
   const toCategory = options.toCategoryId ?? ((t: number) => TRAIN_ID_TO_LABEL_ID[t]);
   const ids = new Int32Array(panoptic.length);
   const segments = new Map<number, PanopticSegmentInfo & { box: number[] }>();

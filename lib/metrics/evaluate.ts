@@ -1,7 +1,8 @@
-// One accumulator for the three evaluations of post-processed predictions against Samples (trainId labels):
-// semantic IoU/iIoU, panoptic quality (GT thing pixels without an instance are crowd) and instance AP.
+// One accumulator for the three evaluations of post-processed predictions against Samples in one label set (the
+// 19 trainIds by default): semantic IoU/iIoU, panoptic quality (GT thing pixels without an instance are crowd) and
+// instance AP.
 
-import { IGNORE_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS, TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
+import { type DatasetDescriptor, LABEL_SETS } from "../data/labels/descriptor.ts";
 import type { Sample } from "../data/datasets/sample.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import {
@@ -30,17 +31,13 @@ import {
   type SemanticStats,
 } from "./semantic.ts";
 
-export interface EvaluationOptions {
-  numClasses?: number;
-  thingClasses?: readonly number[];
-  /** Class names, for the iIoU weights (Cityscapes average instance sizes by name). */
-  classNames?: readonly string[];
-  /** panoptic value = class * divisor + instance, as post-processing writes it. */
-  divisor?: number;
-}
+/** What an evaluation needs of a label set: its classes (names give the iIoU weights), ignore label, divisor. */
+export type EvaluatedLabels = Pick<DatasetDescriptor, "classes" | "ignoreLabel" | "labelDivisor">;
 
 export interface Evaluation {
+  /** panoptic value = class * divisor + instance, as post-processing writes it. */
   divisor: number;
+  ignoreLabel: number;
   thingClasses: ReadonlySet<number>;
   semantic: SemanticStats;
   panoptic: PanopticStats;
@@ -59,20 +56,17 @@ export interface EvaluationResult {
   instanceFrames: number;
 }
 
-export function createEvaluation(options: EvaluationOptions = {}): Evaluation {
-  const numClasses = options.numClasses ?? NUM_TRAIN_CLASSES;
-  const things = options.thingClasses ?? THING_TRAIN_IDS;
-  const names = options.classNames ?? TRAIN_CLASS_NAMES;
-  const thingClasses = new Set(things);
+export function createEvaluation(labels: EvaluatedLabels = LABEL_SETS.cityscapes19): Evaluation {
+  const things = labels.classes.filter((c) => c.isThing).map((c) => c.id);
   return {
-    divisor: options.divisor ?? 1000,
-    thingClasses,
-    semantic: createSemanticStats(numClasses, {
-      avgInstanceSize: cityscapesAvgInstanceSize(names.slice(0, numClasses)),
+    divisor: labels.labelDivisor,
+    ignoreLabel: labels.ignoreLabel,
+    thingClasses: new Set(things),
+    semantic: createSemanticStats(labels.classes.length, {
+      ignoreLabel: labels.ignoreLabel,
+      avgInstanceSize: cityscapesAvgInstanceSize(labels.classes.map((c) => c.name)),
     }),
-    panoptic: createPanopticStats(
-      Array.from({ length: numClasses }, (_, id) => ({ id, isThing: thingClasses.has(id) })),
-    ),
+    panoptic: createPanopticStats(labels.classes.map((c) => ({ id: c.id, isThing: c.isThing }))),
     instance: createInstanceStats(things),
     frames: 0,
     instanceFrames: 0,
@@ -92,10 +86,20 @@ export function addFrame(ev: Evaluation, sample: Sample, pred: PanopticPredictio
   accumulateInstanceWeights(ev.semantic, sample.semantic, sample.instances, pred.semantic, sample.name);
   const gtMap = new Int32Array(sample.semantic.length);
   for (let i = 0; i < gtMap.length; i++) gtMap[i] = sample.semantic[i] * ev.divisor + sample.instances[i];
-  const gt = frameFromLabelMap(gtMap, { divisor: ev.divisor, voidClass: IGNORE_ID, crowdClasses: ev.thingClasses });
-  const predFrame = frameFromLabelMap(pred.panoptic, { divisor: ev.divisor, voidClass: IGNORE_ID });
+  const gt = frameFromLabelMap(gtMap, {
+    divisor: ev.divisor,
+    voidClass: ev.ignoreLabel,
+    crowdClasses: ev.thingClasses,
+  });
+  const predFrame = frameFromLabelMap(pred.panoptic, { divisor: ev.divisor, voidClass: ev.ignoreLabel });
   accumulatePanoptic(ev.panoptic, gt, predFrame, sample.name);
-  const instanceGt = gtFromLabels(sample.semantic, sample.instances, sample.crowd, [...ev.thingClasses]);
+  const instanceGt = gtFromLabels(
+    sample.semantic,
+    sample.instances,
+    sample.crowd,
+    [...ev.thingClasses],
+    ev.ignoreLabel,
+  );
   accumulateInstances(ev.instance, instanceGt, pred.instances, sample.name);
   ev.instanceFrames++;
 }

@@ -2,6 +2,8 @@
 // t = 0.50:0.05:0.95, GT instances under 100 px and groups ignored, unmatched predictions on void/group/small GT
 // dropped with the threshold-dependent cut-off, step-wise PR integration with the artificial (r=0, p=1) point.
 
+import { IGNORE_LABEL, LABEL_DIVISOR } from "../data/labels/descriptor.ts";
+
 /** cityscapesScripts `np.arange(0.5, 1., 0.05)`, bit for bit (numpy fills start + i * (start+step - start)). */
 export const IOU_THRESHOLDS: readonly number[] = Array.from({ length: 10 }, (_, i) => 0.5 + i * (0.5 + 0.05 - 0.5));
 /** cityscapesScripts `minRegionSizes[0]`: smaller GT instances are ignored. */
@@ -254,7 +256,7 @@ export function gtFromLabels(
   instances: Int32Array,
   crowd: Uint8Array | null,
   thingClasses: readonly number[],
-  ignoreLabel = 255,
+  ignoreLabel = IGNORE_LABEL,
 ): InstanceGtFrame {
   const n = semantic.length;
   let maxInstance = 0;
@@ -299,10 +301,10 @@ export function gtFromCityscapesInstanceIds(
   const segments = new Map<number, InstanceGtSegment>();
   for (let i = 0; i < n; i++) {
     const v = instanceIds[i];
-    const labelId = v < 1000 ? v : Math.floor(v / 1000);
-    if (v < 1000 && voidLabelIds.has(v)) voidMask[i] = 1;
+    const labelId = v < LABEL_DIVISOR ? v : Math.floor(v / LABEL_DIVISOR);
+    if (v < LABEL_DIVISOR && voidLabelIds.has(v)) voidMask[i] = 1;
     if (evaluated.has(labelId) && !segments.has(v)) {
-      segments.set(v, { id: v, classId: labelId, isGroup: v < 1000 });
+      segments.set(v, { id: v, classId: labelId, isGroup: v < LABEL_DIVISOR });
     }
   }
   // Id 0 (unlabeled) is never an evaluated class, so it can stand for "no segment".

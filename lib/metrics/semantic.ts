@@ -2,6 +2,8 @@
 // scheme: a confusion matrix accumulated over frames, per-class IoU and mIoU (nan rules), pixel accuracy, and
 // instance-weighted iIoU from GT instance maps (not available, null, unless every frame had one).
 
+import { IGNORE_LABEL } from "../data/labels/descriptor.ts";
+
 /** Average instance size per class name (cityscapesScripts `avgClassSize`; caravan/trailer are ignored there). */
 export const CITYSCAPES_AVG_CLASS_SIZE: Readonly<Record<string, number>> = {
   person: 3462.4756337644,
@@ -57,7 +59,7 @@ export interface SemanticOptions {
 }
 
 export function createSemanticStats(numClasses: number, options: SemanticOptions = {}): SemanticStats {
-  const ignoreLabel = options.ignoreLabel ?? 255;
+  const ignoreLabel = options.ignoreLabel ?? IGNORE_LABEL;
   if (ignoreLabel >= 0 && ignoreLabel < numClasses) {
     throw new Error(`semantic metrics: ignore label ${ignoreLabel} is one of the ${numClasses} classes`);
   }

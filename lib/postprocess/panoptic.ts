@@ -2,6 +2,8 @@
 // (threshold, max-pool NMS, top-k), thing pixels grouped to the nearest offset-voted centre, majority-vote class
 // per instance, small stuff regions to void; gives the panoptic map and scored instances for AP.
 
+import { IGNORE_LABEL, LABEL_DIVISOR } from "../data/labels/descriptor.ts";
+
 export interface PostprocessOptions {
   /** Class ids that have instances (Cityscapes trainIds 11..18). */
   thingClasses: readonly number[];
@@ -186,8 +188,8 @@ export function panopticFromHeads(
   if (offsets.length !== 2 * n) {
     throw new Error(`offset map has ${offsets.length} values, expected ${height}x${width}x2`);
   }
-  const divisor = options.divisor ?? 1000;
-  const voidValue = (options.voidLabel ?? 255) * divisor;
+  const divisor = options.divisor ?? LABEL_DIVISOR;
+  const voidValue = (options.voidLabel ?? IGNORE_LABEL) * divisor;
   const stuffAreaLimit = options.stuffAreaLimit ?? 2048;
   const classes = argmaxClasses(semantic, n);
   const centers = extractCenters(heatmap, height, width, options.centerThreshold, options.nmsKernel, options.keepK);

@@ -5,6 +5,7 @@
 // shape contains it beats one whose shape does not, then the nearer box (lower bottom), then the box whose centre is
 // closer in box-normalised distance. Thing pixels no box claims, and those two boxes claim about equally, are crowd.
 // Also maps COCO detector classes to Cityscapes trainIds and encodes Cityscapes instanceIds.
+import { LABEL_DIVISOR } from "../data/labels/descriptor.ts";
 import { IS_THING_TRAIN_ID, TRAIN_ID_TO_LABEL_ID } from "../data/labels/cityscapes_labels.ts";
 
 /** An axis-aligned detection in image pixels (x2, y2 exclusive edges), with its Cityscapes thing trainId. */
@@ -294,7 +295,7 @@ export function encodeInstanceIds(
     const labelId = TRAIN_ID_TO_LABEL_ID[t];
     const k = perLabel.get(labelId) ?? 0;
     perLabel.set(labelId, k + 1);
-    return labelId * 1000 + k;
+    return labelId * LABEL_DIVISOR + k;
   });
   const out = new Uint16Array(labelIds.length);
   for (let p = 0; p < out.length; p++) out[p] = instances[p] ? code[instances[p] - 1] : labelIds[p];

@@ -1,6 +1,7 @@
 // Quality of pseudo instance labels, measured: per thing class, the share of thing pixels assigned to an instance
 // vs left as crowd (read back from Cityscapes instanceIds maps), and panoptic quality of derived instances
 // against true ones on a frame with instance ground truth.
+import { IGNORE_LABEL, LABEL_DIVISOR } from "../data/labels/descriptor.ts";
 import { IS_THING_TRAIN_ID, LABEL_ID_TO_TRAIN_ID, TRAIN_CLASS_NAMES } from "../data/labels/cityscapes_labels.ts";
 import {
   accumulatePanoptic,
@@ -49,8 +50,8 @@ export function addCoverage(coverage: Coverage, instanceIds: Uint16Array | Int32
   const seen = new Set<number>();
   for (let p = 0; p < instanceIds.length; p++) {
     const v = instanceIds[p];
-    const assigned = v >= 1000;
-    const c = coverage.get(LABEL_ID_TO_TRAIN_ID[assigned ? Math.floor(v / 1000) : v]);
+    const assigned = v >= LABEL_DIVISOR;
+    const c = coverage.get(LABEL_ID_TO_TRAIN_ID[assigned ? Math.floor(v / LABEL_DIVISOR) : v]);
     if (!c) continue;
     c.thingPixels++;
     if (assigned) {
@@ -73,7 +74,7 @@ export function panopticLabelMap(
   const map = new Int32Array(semantic.length);
   for (let p = 0; p < map.length; p++) {
     const voided = crowdAsVoid && crowd !== null && crowd[p] === 1;
-    map[p] = (voided ? 255 : semantic[p]) * 1000 + (voided ? 0 : instances[p]);
+    map[p] = (voided ? IGNORE_LABEL : semantic[p]) * LABEL_DIVISOR + (voided ? 0 : instances[p]);
   }
   return map;
 }
@@ -92,13 +93,13 @@ export function pseudoInstancePQ(
   const crowdClasses = new Set(categories.filter((c) => c.isThing).map((c) => c.id));
   const stats = createPanopticStats(categories);
   const gt = frameFromLabelMap(panopticLabelMap(semantic, truth.instances, truth.crowd, false), {
-    divisor: 1000,
-    voidClass: 255,
+    divisor: LABEL_DIVISOR,
+    voidClass: IGNORE_LABEL,
     crowdClasses,
   });
   const pred = frameFromLabelMap(panopticLabelMap(semantic, pseudo.instances, pseudo.crowd, true), {
-    divisor: 1000,
-    voidClass: 255,
+    divisor: LABEL_DIVISOR,
+    voidClass: IGNORE_LABEL,
   });
   accumulatePanoptic(stats, gt, pred, source);
   return panopticResult(stats);

@@ -1,8 +1,9 @@
 // Softmax cross-entropy over per-pixel class logits with an ignore label, as a sum plus the labelled-pixel count.
+import { IGNORE_LABEL } from "../data/labels/descriptor.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import { SOFTMAX_CROSS_ENTROPY } from "../runtime/kernels/softmax_cross_entropy.ts";
 
-export const IGNORE_LABEL = 255;
+export { IGNORE_LABEL };
 
 /**
  * Sum over labelled pixels of -log softmax(logits)[label]; labels ≥ classes (e.g. 255) are ignored. On wasm one

@@ -3,6 +3,7 @@
 // so that labels never overlap, a legend strip of the classes in the frame below; and error maps (correct / wrong /
 // ignored pixels). Pixels are typed arrays and text goes through a Context2D, so the web page draws with the same
 // code as the Deno figures (lib/viz/panoptic_figure.ts).
+import { LABEL_DIVISOR } from "../data/labels/descriptor.ts";
 import {
   IGNORE_ID,
   IS_THING_TRAIN_ID,
@@ -61,7 +62,7 @@ export function panopticOverlay(
   if (image.length !== width * height * 3) {
     throw new Error(`panopticOverlay: image has ${image.length} bytes, the prediction is ${width}x${height}`);
   }
-  const divisor = options.divisor ?? 1000;
+  const divisor = options.divisor ?? LABEL_DIVISOR;
   const classes = Uint8Array.from(panoptic, (v) => Math.min(IGNORE_ID, Math.floor(v / divisor)));
   const colours = trainIdsToColors(classes);
   const shown = new Set(shownInstances(prediction, options).map((inst) => inst.panopticId));
@@ -84,7 +85,7 @@ export function panopticOverlay(
  * thing classes with shown instances say how many, e.g. "car (3 shown)".
  */
 export function panopticLegend(prediction: PanopticPrediction, options: PanopticDrawOptions = {}): LegendEntry[] {
-  const names = options.classNames ?? TRAIN_CLASS_NAMES, divisor = options.divisor ?? 1000;
+  const names = options.classNames ?? TRAIN_CLASS_NAMES, divisor = options.divisor ?? LABEL_DIVISOR;
   const present = new Set<number>();
   for (const v of prediction.panoptic) present.add(Math.floor(v / divisor));
   present.delete(IGNORE_ID);
@@ -110,7 +111,7 @@ export interface Segment {
 
 /** Every segment of the map but void, largest first (ties by panoptic id). */
 export function panopticSegments(prediction: PanopticPrediction, options: PanopticDrawOptions = {}): Segment[] {
-  const names = options.classNames ?? TRAIN_CLASS_NAMES, divisor = options.divisor ?? 1000;
+  const names = options.classNames ?? TRAIN_CLASS_NAMES, divisor = options.divisor ?? LABEL_DIVISOR;
   const areas = new Map<number, number>();
   for (const v of prediction.panoptic) areas.set(v, (areas.get(v) ?? 0) + 1);
   const scores = new Map(prediction.instances.map((inst) => [inst.panopticId, inst.score]));

@@ -2,12 +2,8 @@
 // labels (GT centre heatmap and offsets, confident class probabilities): a bench section with a built-in check
 // that the scores come out perfect.
 
-import {
-  IGNORE_ID,
-  NUM_TRAIN_CLASSES,
-  THING_TRAIN_IDS,
-  TRAIN_CLASS_NAMES,
-} from "../../lib/data/labels/cityscapes_labels.ts";
+import { LABEL_SETS } from "../../lib/data/labels/descriptor.ts";
+import { IGNORE_ID, NUM_TRAIN_CLASSES, THING_TRAIN_IDS } from "../../lib/data/labels/cityscapes_labels.ts";
 import type { Sample } from "../../lib/data/datasets/sample.ts";
 import { type SceneBox, sceneSample } from "../../lib/data/datasets/synthetic.ts";
 import { buildTargets } from "../../lib/data/pipeline/targets.ts";
@@ -130,10 +126,18 @@ export function benchPostprocessAndMetrics(
   classes = NUM_TRAIN_CLASSES,
 ): PostprocessBench {
   const heads = syntheticHeads(height, width, instances, classes);
-  const classNames = Array.from({ length: classes }, (_, c) => TRAIN_CLASS_NAMES[c] ?? `unused ${c}`);
+  const { cityscapes19 } = LABEL_SETS;
+  const labels = {
+    ...cityscapes19,
+    classes: Array.from(
+      { length: classes },
+      (_, id) =>
+        cityscapes19.classes[id] ?? { id, name: `unused ${id}`, color: [0, 0, 0], labelIds: [], isThing: false },
+    ),
+  } as const;
   const post = timed(repeats, () => postprocessSynthetic(heads));
   const metrics = timed(repeats, () => {
-    const ev = createEvaluation({ numClasses: classes, classNames });
+    const ev = createEvaluation(labels);
     addFrame(ev, heads.sample, post.value);
     return evaluationResult(ev);
   });

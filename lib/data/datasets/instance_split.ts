@@ -1,7 +1,7 @@
 // Turns a dataset's raw per-pixel instance keys into Sample's instance indices (1..N) and crowd mask, for
 // thing classes only; also decodes the two raw encodings: Cityscapes labelId*1000+k and KITTI labelId*256+k.
 
-import { LABEL_SETS } from "../labels/descriptor.ts";
+import { LABEL_DIVISOR, LABEL_SETS } from "../labels/descriptor.ts";
 
 export interface InstanceMaps {
   /** 0 = none; 1..N numbered in ascending order of the raw key. */
@@ -52,8 +52,8 @@ export function decodeCityscapesInstanceIds(raw: ArrayLike<number>): RawInstance
   const keys = new Int32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i];
-    if (v >= 1000) {
-      labelIds[i] = Math.floor(v / 1000);
+    if (v >= LABEL_DIVISOR) {
+      labelIds[i] = Math.floor(v / LABEL_DIVISOR);
       keys[i] = v;
     } else labelIds[i] = v;
   }

@@ -4,7 +4,13 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { assertKnownLabelIds, colorsToLabelIds, IGNORE_ID, labelIdsToColors } from "../labels/cityscapes_labels.ts";
+import {
+  assertKnownLabelIds,
+  colorsToLabelIds,
+  IGNORE_ID,
+  labelIdsToColors,
+  NUM_TRAIN_CLASSES,
+} from "../labels/cityscapes_labels.ts";
 import { LABEL_SETS, type LabelSetName } from "../labels/descriptor.ts";
 import { remapIds } from "../labels/label_maps.ts";
 import { assertSameSize, type Image8, readGray, readGray16, readImageSize, readRgb } from "../../io/image_io.ts";
@@ -276,7 +282,7 @@ export async function verifyKittiFrames(
   options: KittiReadOptions = {},
   names: readonly string[] = listKittiFrames(dir),
 ): Promise<KittiVerifyResult> {
-  const trainIdPixels = new Array(20).fill(0);
+  const trainIdPixels = new Array(NUM_TRAIN_CLASSES + 1).fill(0);
   let frames = 0;
   let instances = 0;
   const problems: string[] = [];
@@ -285,8 +291,8 @@ export async function verifyKittiFrames(
       const s = await readKittiFrame(dir, name, options);
       const counts = new Float64Array(256);
       for (let i = 0; i < s.semantic.length; i++) counts[s.semantic[i]]++;
-      for (let t = 0; t < 19; t++) trainIdPixels[t] += counts[t];
-      trainIdPixels[19] += counts[IGNORE_ID];
+      for (let t = 0; t < NUM_TRAIN_CLASSES; t++) trainIdPixels[t] += counts[t];
+      trainIdPixels[NUM_TRAIN_CLASSES] += counts[IGNORE_ID];
       if (s.instances) instances += s.instances.reduce((m, v) => Math.max(m, v), 0);
       frames++;
     } catch (e) {

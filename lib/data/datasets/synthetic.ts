@@ -1,6 +1,7 @@
 // Hand-built scenes (rectangles of known class, instance and crowd flag on a background) for tests, benchmarks and
 // notebook demos: every label is known exactly, so targets and augmentations can be checked against answers.
 
+import { IGNORE_LABEL } from "../labels/descriptor.ts";
 import type { Sample } from "./sample.ts";
 import { createRng } from "../pipeline/random.ts";
 
@@ -47,7 +48,7 @@ export function sceneSample(
   const rng = options.seed === undefined ? null : createRng(options.seed);
   const image = new Uint8Array(height * width * 3);
   for (let i = 0; i < height * width; i++) {
-    const c = semantic[i] === 255 ? 0 : semantic[i];
+    const c = semantic[i] === IGNORE_LABEL ? 0 : semantic[i];
     const noise = rng ? rng.int(32) : 0;
     image[i * 3] = (c * 53 + noise) & 255;
     image[i * 3 + 1] = (c * 97 + 40 + noise) & 255;

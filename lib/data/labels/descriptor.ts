@@ -35,7 +35,10 @@ export interface DatasetDescriptor {
 export type LabelSetName = "cityscapes19" | "acdc30";
 export const LABEL_SET_NAMES: readonly LabelSetName[] = ["cityscapes19", "acdc30"];
 
-const LABEL_DIVISOR = 1000;
+/** Panoptic ids are class * LABEL_DIVISOR + instance (Cityscapes' instanceIds, deeplab2's, ours). */
+export const LABEL_DIVISOR = 1000;
+/** Class map value of pixels that are not scored (both label sets). */
+export const IGNORE_LABEL = IGNORE_ID;
 
 const labelIdsNamed = (names: readonly string[]) =>
   CITYSCAPES_LABELS.filter((l) => l.id >= 0 && names.includes(l.name)).map((l) => l.id);
@@ -45,7 +48,7 @@ function describe(name: LabelSetName, classes: DescribedClass[]): DatasetDescrip
   return {
     name,
     classes,
-    ignoreLabel: IGNORE_ID,
+    ignoreLabel: IGNORE_LABEL,
     labelDivisor: LABEL_DIVISOR,
     fromLabelIds: lookupTable(classes.flatMap((c) => c.labelIds.map((l) => [l, c.id] as const)), IGNORE_ID),
     thingIds,
