@@ -69,6 +69,15 @@ export interface ImagePrediction {
   source: Size;
   files: PredictionFiles;
   segments: SegmentEntry[];
+  /** Where the time went, in seconds: decoding the file, the network, post-processing, writing the outputs. */
+  seconds: PredictionSeconds;
+}
+
+export interface PredictionSeconds {
+  read: number;
+  network: number;
+  postprocess: number;
+  write: number;
 }
 
 /** The name an image's outputs are written under: its file name without the extension. */
@@ -191,7 +200,6 @@ export async function writePrediction(
 }
 
 /**
-/**
  * Runs the model on an image file (PNG/JPEG; above MAX_PREDICT_PIXELS decoded at predictionSize) at `scale`,
  * post-processes and writes the files into `outDir`, including `<stem>_segments.json` ({image, width, height,
  * source: the file's size, sourceScale: outputs / file, checkpoint, scale, segments}); the overlay shows the
@@ -203,11 +211,20 @@ export async function predictImage(
   outDir: string,
   options: { scale?: number; checkpoint?: string; scoreThreshold?: number } = {},
 ): Promise<ImagePrediction> {
+  let last = performance.now();
+  const lap = () => {
+    const now = performance.now(), seconds = (now - last) / 1000;
+    last = now;
+    return seconds;
+  };
   const source = await readImageSize(imagePath);
   const size = predictionSize(source);
   const image = await readRgb(imagePath, size === source ? {} : { size });
+  const read = lap();
   const heads = await predictHeads(model, image.data, image.height, image.width, { scale: options.scale ?? 1 });
+  const network = lap();
   const prediction = panopticFromModelHeads(heads);
+  const postprocess = lap();
   const files = predictionFiles(outDir, imagePath);
   const segments = await writePrediction(files, image.data, prediction, { scoreThreshold: options.scoreThreshold });
   const record = {
@@ -223,5 +240,6 @@ export async function predictImage(
   };
   writeFileAtomic(files.segments, JSON.stringify(record, null, 2) + "\n");
   addToPanopticJson(files, imagePath, image, segments);
-  return { width: image.width, height: image.height, source, files, segments };
+  const seconds = { read, network, postprocess, write: lap() };
+  return { width: image.width, height: image.height, source, files, segments, seconds };
 }

@@ -50,6 +50,7 @@ Deno.test(
     model.dispose();
     for (const file of Object.values(result.files)) assert.ok(existsSync(file), file);
     assert.deepEqual(result.files, predictionFiles(dir, KITTI_IMAGE));
+    for (const [stage, s] of Object.entries(result.seconds)) assert.ok(s > 0, `${stage}: ${s} s`);
     const record = JSON.parse(readFileSync(result.files.segments, "utf8"));
     assert.deepEqual([record.width, record.height, record.checkpoint], [1242, 375, "test"]);
     const segments: SegmentEntry[] = record.segments;

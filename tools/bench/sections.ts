@@ -2,6 +2,7 @@
 // task (flags of all sections share one namespace: reuse a name only with the same meaning).
 import { dataPipelineSection } from "./data_pipeline_section.ts";
 import { postprocessMetricsSection } from "./postprocess_metrics_section.ts";
+import { predictSection } from "./predict_section.ts";
 import type { BenchSection } from "./section.ts";
 import { trainStepSection } from "./train_step.ts";
 
@@ -10,4 +11,5 @@ export const BENCH_SECTIONS: readonly BenchSection[] = [
   trainStepSection,
   dataPipelineSection,
   postprocessMetricsSection,
+  predictSection,
 ];

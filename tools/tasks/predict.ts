@@ -56,8 +56,12 @@ try {
           `(more than ${MAX_PREDICT_PIXELS} pixels)`,
       );
     }
+    const ms = (s: number) => `${Math.round(s * 1000)} ms`;
+    const { read, network, postprocess, write } = result.seconds;
     console.log(
-      `${image}: ${result.segments.length} segments (${things} instances) → ${Object.values(result.files).join(", ")}`,
+      `${image}: ${result.segments.length} segments (${things} instances) → ${
+        Object.values(result.files).join(", ")
+      } (read ${ms(read)}, network ${ms(network)}, post-processing ${ms(postprocess)}, writing ${ms(write)})`,
     );
   }
   loaded.model.dispose();

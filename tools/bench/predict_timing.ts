@@ -1,0 +1,50 @@
+// Subprocess of the bench section "predict": starts like `deno task predict` (backend with every core unless
+// PANOPTIC_WASM_THREADS says otherwise), loads a model and predicts image files into a folder, printing one JSON line
+// for the start-up, then one per image: wall seconds, the stages' seconds, resident memory and live tensors.
+// Usage: deno run -A tools/bench/predict_timing.ts <checkpoint> <out dir> <image> [<image> ...]
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend } from "../../lib/runtime/backend.ts";
+import { loadPanopticModel } from "../../lib/model/load.ts";
+import { predictImage, type PredictionSeconds } from "../../lib/eval/predict_image.ts";
+
+/** The first line: the backend's log line and seconds from the script's start to the model loaded. */
+export interface PredictStartLine {
+  backend: string;
+  startupSeconds: number;
+}
+
+/** One line per image. */
+export interface PredictFrameLine {
+  image: string;
+  seconds: number;
+  stages: PredictionSeconds;
+  rssMb: number;
+  tensors: number;
+}
+
+if (import.meta.main) {
+  const [checkpoint, outDir, ...images] = Deno.args;
+  if (!checkpoint || !outDir || images.length === 0) {
+    console.error("usage: predict_timing.ts <checkpoint> <out dir> <image> [<image> ...]");
+    Deno.exit(2);
+  }
+  const start = performance.now();
+  const lines: string[] = [];
+  await initBackend({ log: (line) => lines.push(line) });
+  const loaded = await loadPanopticModel(checkpoint);
+  const first: PredictStartLine = { backend: lines.join("; "), startupSeconds: (performance.now() - start) / 1000 };
+  console.log(JSON.stringify(first));
+  for (const image of images) {
+    const t = performance.now();
+    const r = await predictImage(loaded.model, image, outDir, { checkpoint: loaded.modelDir });
+    const line: PredictFrameLine = {
+      image,
+      seconds: (performance.now() - t) / 1000,
+      stages: r.seconds,
+      rssMb: Deno.memoryUsage().rss / 2 ** 20,
+      tensors: tf.memory().numTensors,
+    };
+    console.log(JSON.stringify(line));
+  }
+  loaded.model.dispose();
+}
