@@ -14,6 +14,7 @@ import {
 } from "../data/labels/cityscapes_labels.ts";
 import { type PanopticAnnotation, readPanopticJson } from "../data/datasets/coco_panoptic.ts";
 import { PRED_PANOPTIC_JSON } from "./file_formats.ts";
+import { LABEL_DIVISOR } from "../data/labels/descriptor.ts";
 import { readImageSize, readRgb, type Size, writePng } from "../io/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { writeLabelIdsPng, writePanopticJson, writePanopticPng } from "./export.ts";
@@ -180,7 +181,7 @@ export async function writePrediction(
       isThing,
       area: s.area!,
       bbox: s.bbox!,
-      score: isThing ? scores.get(trainId * 1000 + (s.id % 1000)) ?? null : null,
+      score: isThing ? scores.get(trainId * LABEL_DIVISOR + (s.id % LABEL_DIVISOR)) ?? null : null,
     };
   });
   const voidArea = width * height - segments.reduce((sum, s) => sum + s.area, 0);

@@ -1,6 +1,7 @@
 // Test-only: ground truth and predictions equal to it in the official formats, written with the project's
 // writers: the shared Cityscapes-format panoptic frame as gtFine labelIds/instanceIds, and KITTI frames; the
 // predictions as `*_labelIds.png`, instance `.txt` + masks and COCO-panoptic JSON + PNGs.
+import { LABEL_DIVISOR } from "../../data/labels/descriptor.ts";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { IGNORE_ID, trainIdsToLabelIds } from "../../data/labels/cityscapes_labels.ts";
@@ -54,7 +55,7 @@ export function instancesOf(sample: Sample): InstancePrediction[] {
 export function panopticMapOf(sample: Sample): Int32Array {
   return Int32Array.from(
     sample.semantic,
-    (c, i) => c === IGNORE_ID ? IGNORE_ID * 1000 : c * 1000 + sample.instances![i],
+    (c, i) => c === IGNORE_ID ? IGNORE_ID * LABEL_DIVISOR : c * LABEL_DIVISOR + sample.instances![i],
   );
 }
 
