@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { channelsOf, type DatasetDescriptor, LABEL_SET_NAMES, LABEL_SETS } from "../data/labels/descriptor.ts";
 import { panopticFromHeads, type PanopticPrediction, type PostprocessOptions } from "../postprocess/panoptic.ts";
-import { SIZE_MULTIPLE } from "./outputs.ts";
+import { paddedSize, SIZE_MULTIPLE } from "./outputs.ts";
 
 export interface Heads {
   height: number;
@@ -60,8 +60,8 @@ export async function predictHeads(
   const scale = options.scale ?? 1;
   const h = Math.max(SIZE_MULTIPLE, Math.round(height * scale));
   const w = Math.max(SIZE_MULTIPLE, Math.round(width * scale));
-  const padH = Math.ceil(h / SIZE_MULTIPLE) * SIZE_MULTIPLE;
-  const padW = Math.ceil(w / SIZE_MULTIPLE) * SIZE_MULTIPLE;
+  const padH = paddedSize(h);
+  const padW = paddedSize(w);
   const full = fullLabelSet(model.outputs[0].shape[3]!);
   const [probabilities, center, offsets, fullClasses] = tf.tidy(() => {
     let x = tf.sub(tf.div(tf.tensor4d(Float32Array.from(rgb), [1, height, width, 3]), 127.5), 1) as tf.Tensor4D;

@@ -6,3 +6,8 @@ export const HEADS = ["semantic", "center", "offset"] as const;
 
 /** Input height and width must be multiples of this (the deepest feature used has stride 16). */
 export const SIZE_MULTIPLE = 16;
+
+/** The size the network runs a frame's height or width at: `size` padded up to a multiple of SIZE_MULTIPLE. */
+export function paddedSize(size: number): number {
+  return Math.ceil(size / SIZE_MULTIPLE) * SIZE_MULTIPLE;
+}

@@ -50,18 +50,22 @@ class Replica {
 export class DataParallelTrainer implements Trainer {
   private constructor(private readonly replicas: Replica[]) {}
 
-  /** Starts `workers` replicas of the task (wasm: `wasmThreads` each); all start from replica 0's initial weights. */
+  /**
+   * Starts `workers` replicas of the task (wasm: `wasmThreads` each); all start from replica 0's initial weights. A
+   * lone replica takes its steps in micro-batches of `microBatch` images (gradients add up before the Adam step).
+   */
   static async create(
     spec: TaskSpec,
     adam: AdamConfig,
     workers: number,
     wasmThreads = 1,
+    microBatch = Infinity,
   ): Promise<DataParallelTrainer> {
     const backend = currentBackend()?.name ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
     const replicas = Array.from({ length: workers }, (_, i) => new Replica(i));
     const trainer = new DataParallelTrainer(replicas);
     try {
-      await Promise.all(replicas.map((r) => r.call({ type: "init", spec, adam, backend, wasmThreads })));
+      await Promise.all(replicas.map((r) => r.call({ type: "init", spec, adam, backend, wasmThreads, microBatch })));
       await trainer.setWeights(await trainer.getWeights());
     } catch (e) {
       await trainer.dispose();

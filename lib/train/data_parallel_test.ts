@@ -64,9 +64,9 @@ Deno.test("2-worker gradients and steps equal single-thread ones on the same bat
   }
 });
 
-Deno.test("a lone replica takes whole steps in its worker, equal to single-thread steps", async () => {
-  const lone = await DataParallelTrainer.create(spec, { learningRate: 0.01 }, 1);
-  const local = new LocalTrainer(await loadTask(spec), { learningRate: 0.01 }, 4);
+Deno.test("a lone replica takes whole steps in its worker, in micro-batches, equal to single-thread steps", async () => {
+  const lone = await DataParallelTrainer.create(spec, { learningRate: 0.01 }, 1, 1, 2);
+  const local = new LocalTrainer(await loadTask(spec), { learningRate: 0.01 }, 2);
   try {
     await local.setWeights(await lone.getWeights());
     for (let step = 0; step < 3; step++) {

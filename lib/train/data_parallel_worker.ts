@@ -23,7 +23,7 @@ import {
 } from "./train_task.ts";
 
 export type WorkerRequest =
-  | { type: "init"; spec: TaskSpec; adam: AdamConfig; backend: string; wasmThreads: number }
+  | { type: "init"; spec: TaskSpec; adam: AdamConfig; backend: string; wasmThreads: number; microBatch: number }
   | { type: "gradients"; shard: ArrayBatch }
   | { type: "apply"; grads: Float32Array[]; options: StepOptions }
   | { type: "step"; batch: ArrayBatch; options: StepOptions }
@@ -49,7 +49,7 @@ async function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfe
   switch (msg.type) {
     case "init":
       await initBackend({ force: msg.backend, wasmThreads: msg.wasmThreads, log: () => {} });
-      trainer = new LocalTrainer(await loadTask(msg.spec), msg.adam);
+      trainer = new LocalTrainer(await loadTask(msg.spec), msg.adam, msg.microBatch);
       return { reply: { type: "ok" } };
     case "gradients": {
       const task = trainer.task;

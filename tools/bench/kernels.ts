@@ -1,6 +1,7 @@
-// Times the project's wasm training kernels against the stock tfjs-wasm kernels they replace, at the shapes of
-// the 256x512 batch-4 benchmark network (MobileNetV2 + light decoder). Kernels wasm lacks are timed next to the
-// forward op of the same layer as a yardstick. Usage: deno run -A tools/bench/kernels.ts [--runs 3]
+// Times the project's wasm training kernels against the stock tfjs-wasm kernels they replace, at shapes of a
+// 256x512 batch-4 training step (MobileNetV2 encoder layers, and the 3x3 160 → 128 convolution of the light decoder
+// the train-step bench once timed). Kernels wasm lacks are timed next to the forward op of the same layer as a
+// yardstick. Usage: deno run -A tools/bench/kernels.ts [--runs 3]
 import * as tf from "@tensorflow/tfjs-core";
 import { parseArgs } from "node:util";
 import { initBackend } from "../../lib/runtime/backend.ts";
