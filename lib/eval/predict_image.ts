@@ -15,7 +15,7 @@ import {
 import { type PanopticAnnotation, readPanopticJson } from "../data/datasets/coco_panoptic.ts";
 import { PRED_PANOPTIC_JSON } from "./file_formats.ts";
 import { LABEL_DIVISOR } from "../data/labels/descriptor.ts";
-import { readImageSize, readRgb, type Size, writePng } from "../io/image_io.ts";
+import { type Image8, readImageSize, readRgb, type Size, writePng } from "../io/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { writeLabelIdsPng, writePanopticJson, writePanopticPng } from "./export.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
@@ -163,11 +163,14 @@ export async function writePrediction(
 ): Promise<SegmentEntry[]> {
   const { width, height } = prediction;
   const stem = basename(files.panoptic, ".png");
-  const annotation = await writePanopticPng(dirname(files.panoptic), stem, prediction.panoptic, width, height);
-  await writePng(files.semantic, { data: trainIdsToColors(prediction.semantic), width, height, channels: 3 });
-  await writeLabelIdsPng(files.labelIds, prediction.semantic, width, height);
+  // The four PNGs are encoded at once, on sharp's and the canvas' own threads.
   const figure = panopticFigure(image, prediction, overlay);
-  writeFileAtomic(files.overlay, new Uint8Array(await figure.encode("png")));
+  const [annotation] = await Promise.all([
+    writePanopticPng(dirname(files.panoptic), stem, prediction.panoptic, width, height),
+    writePng(files.semantic, { data: trainIdsToColors(prediction.semantic), width, height, channels: 3 }),
+    writeLabelIdsPng(files.labelIds, prediction.semantic, width, height),
+    figure.encode("png").then((png) => writeFileAtomic(files.overlay, new Uint8Array(png))),
+  ]);
 
   const scores = new Map(prediction.instances.map((inst) => [inst.panopticId, inst.score]));
   const segments: SegmentEntry[] = annotation.segments_info.map((s) => {
@@ -200,36 +203,65 @@ export async function writePrediction(
   return segments;
 }
 
-/**
- * Runs the model on an image file (PNG/JPEG; above MAX_PREDICT_PIXELS decoded at predictionSize) at `scale`,
- * post-processes and writes the files into `outDir`, including `<stem>_segments.json` ({image, width, height,
- * source: the file's size, sourceScale: outputs / file, checkpoint, scale, segments}); the overlay shows the
- * instances scoring at least `scoreThreshold` (default DEFAULT_SCORE_THRESHOLD of viz/panoptic_overlay.ts).
- */
-export async function predictImage(
-  model: tfl.LayersModel,
-  imagePath: string,
-  outDir: string,
-  options: { scale?: number; checkpoint?: string; scoreThreshold?: number } = {},
-): Promise<ImagePrediction> {
-  let last = performance.now();
-  const lap = () => {
-    const now = performance.now(), seconds = (now - last) / 1000;
-    last = now;
-    return seconds;
-  };
-  const source = await readImageSize(imagePath);
+export interface PredictOptions {
+  /** Resize factor before the network (default 1). */
+  scale?: number;
+  /** Recorded in the segments JSON. */
+  checkpoint?: string;
+  /** The overlay outlines and labels instances scoring at least this (default DEFAULT_SCORE_THRESHOLD). */
+  scoreThreshold?: number;
+}
+
+const secondsSince = (start: number) => (performance.now() - start) / 1000;
+
+/** An image file decoded for prediction (at predictionSize), with the file's own size and the decoding time. */
+interface DecodedImage {
+  path: string;
+  source: Size;
+  image: Image8;
+  seconds: number;
+}
+
+async function decodeImage(path: string): Promise<DecodedImage> {
+  const start = performance.now();
+  const source = await readImageSize(path);
   const size = predictionSize(source);
-  const image = await readRgb(imagePath, size === source ? {} : { size });
-  const read = lap();
-  const heads = await predictHeads(model, image.data, image.height, image.width, { scale: options.scale ?? 1 });
-  const network = lap();
+  const image = await readRgb(path, size === source ? {} : { size });
+  return { path, source, image, seconds: secondsSince(start) };
+}
+
+interface InferredImage {
+  prediction: PanopticPrediction;
+  network: number;
+  postprocess: number;
+}
+
+/** The network and post-processing on a decoded image, each timed. */
+async function inferPanoptic(model: tfl.LayersModel, input: DecodedImage, scale: number): Promise<InferredImage> {
+  let start = performance.now();
+  const { image } = input;
+  const heads = await predictHeads(model, image.data, image.height, image.width, { scale });
+  const network = secondsSince(start);
+  start = performance.now();
   const prediction = panopticFromModelHeads(heads);
-  const postprocess = lap();
-  const files = predictionFiles(outDir, imagePath);
-  const segments = await writePrediction(files, image.data, prediction, { scoreThreshold: options.scoreThreshold });
+  return { prediction, network, postprocess: secondsSince(start) };
+}
+
+/** Writes an image's outputs (see predictImage) and returns its result. */
+async function writeOutputs(
+  input: DecodedImage,
+  inferred: InferredImage,
+  outDir: string,
+  options: PredictOptions,
+): Promise<ImagePrediction> {
+  const start = performance.now();
+  const { path, image, source } = input;
+  const files = predictionFiles(outDir, path);
+  const segments = await writePrediction(files, image.data, inferred.prediction, {
+    scoreThreshold: options.scoreThreshold,
+  });
   const record = {
-    image: imagePath,
+    image: path,
     width: image.width,
     height: image.height,
     source,
@@ -240,7 +272,60 @@ export async function predictImage(
     segments,
   };
   writeFileAtomic(files.segments, JSON.stringify(record, null, 2) + "\n");
-  addToPanopticJson(files, imagePath, image, segments);
-  const seconds = { read, network, postprocess, write: lap() };
+  addToPanopticJson(files, path, image, segments);
+  const seconds = {
+    read: input.seconds,
+    network: inferred.network,
+    postprocess: inferred.postprocess,
+    write: secondsSince(start),
+  };
   return { width: image.width, height: image.height, source, files, segments, seconds };
+}
+
+/**
+ * Runs the model on an image file (PNG/JPEG; above MAX_PREDICT_PIXELS decoded at predictionSize) at `scale`,
+ * post-processes and writes the files into `outDir`, including `<stem>_segments.json` ({image, width, height,
+ * source: the file's size, sourceScale: outputs / file, checkpoint, scale, segments}); the overlay shows the
+ * instances scoring at least `scoreThreshold` (default DEFAULT_SCORE_THRESHOLD of viz/panoptic_overlay.ts).
+ */
+export async function predictImage(
+  model: tfl.LayersModel,
+  imagePath: string,
+  outDir: string,
+  options: PredictOptions = {},
+): Promise<ImagePrediction> {
+  const input = await decodeImage(imagePath);
+  return await writeOutputs(input, await inferPanoptic(model, input, options.scale ?? 1), outDir, options);
+}
+
+/**
+ * predictImage on each file in order, with the work around the network overlapped: the next image is decoded and
+ * the previous image's outputs are encoded (on sharp's and the canvas' own threads) while the network runs.
+ * `onImage` is called in order, once an image's outputs are written; stage times overlap, so they do not add up to
+ * the time between two images.
+ */
+export async function predictImages(
+  model: tfl.LayersModel,
+  imagePaths: readonly string[],
+  outDir: string,
+  options: PredictOptions,
+  onImage: (imagePath: string, result: ImagePrediction) => void,
+): Promise<void> {
+  // Promises awaited later get a handler now, so that a failure waits for its turn instead of ending the process.
+  const later = <T>(p: Promise<T>) => (p.catch(() => {}), p);
+  let next = imagePaths.length ? later(decodeImage(imagePaths[0])) : null;
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 0; i < imagePaths.length; i++) {
+      const input = await next!;
+      next = i + 1 < imagePaths.length ? later(decodeImage(imagePaths[i + 1])) : null;
+      const inferred = await inferPanoptic(model, input, options.scale ?? 1);
+      await writing;
+      writing = later(writeOutputs(input, inferred, outDir, options).then((r) => onImage(input.path, r)));
+    }
+  } catch (e) {
+    await writing.catch(() => {}); // the previous image's outputs are finished before the error ends the run
+    throw e;
+  }
+  await writing;
 }

@@ -14,6 +14,7 @@ import { buildPanopticDeepLab } from "../model/panoptic_deeplab.ts";
 import {
   MAX_PREDICT_PIXELS,
   predictImage,
+  predictImages,
   predictionFiles,
   predictionSize,
   type SegmentEntry,
@@ -106,3 +107,36 @@ Deno.test("predictionSize: images up to MAX_PREDICT_PIXELS keep their size, larg
   assert.ok((photo.width + 1) * (photo.height + 1) > MAX_PREDICT_PIXELS);
   assert.ok(Math.abs(photo.width / photo.height - 4 / 3) < 0.002);
 });
+
+Deno.test(
+  "predictImages overlaps decoding and writing with the network: same files as predictImage, in order; a bad file " +
+    "fails after the previous image's outputs are written",
+  withTempDir(async (dir) => {
+    const model = await buildPanopticDeepLab({ pretrained: false });
+    const second = fileURLToPath(new URL("../../data/kitti/image_2/000001_10.png", import.meta.url));
+    const one = await predictImage(model, second, join(dir, "one"), { scale: 0.25 });
+    const order: string[] = [];
+    const results = new Map<string, SegmentEntry[]>();
+    await predictImages(model, [KITTI_IMAGE, second], join(dir, "both"), { scale: 0.25 }, (image, r) => {
+      order.push(image);
+      results.set(image, r.segments);
+      for (const file of Object.values(r.files)) assert.ok(existsSync(file), file);
+    });
+    assert.deepEqual(order, [KITTI_IMAGE, second]);
+    assert.deepEqual(results.get(second), one.segments);
+    assert.deepEqual(
+      readFileSync(one.files.panoptic),
+      readFileSync(predictionFiles(join(dir, "both"), second).panoptic),
+    );
+    const written: string[] = [];
+    await assert.rejects(
+      () =>
+        predictImages(model, [KITTI_IMAGE, join(dir, "missing.png")], join(dir, "bad"), { scale: 0.25 }, (image) => {
+          written.push(image);
+        }),
+      /missing\.png/,
+    );
+    assert.deepEqual(written, [KITTI_IMAGE]);
+    model.dispose();
+  }),
+);

@@ -101,10 +101,12 @@ function methodology(d: PredictData): string[] {
     `${c.frames} full-resolution frames of KITTI ${c.split} (${c.data}) predicted by ${c.checkpoint} in one ` +
     "subprocess started as `deno task predict` starts (tools/bench/predict_timing.ts: the same backend choice, " +
     `${c.threads === null ? "every core" : `${c.threads} wasm threads`}; ${d.start.backend}), each frame through ` +
-    "predictImage: decode, network (padding, heads, resize back, read-back), Panoptic-DeepLab post-processing, and " +
-    "every output written (panoptic, semantic, labelIds and overlay PNGs, segments JSON, panoptic.json)",
-    "per additional frame: median wall time of frames 2..N (start-up, backend and model loading, and the first " +
-    "frame's warm-up excluded); stages: their medians over the same frames",
+    "predictImages: decode, network (padding, heads, resize back, read-back), Panoptic-DeepLab post-processing, and " +
+    "every output written (panoptic, semantic, labelIds and overlay PNGs, segments JSON, panoptic.json), the next " +
+    "image decoded and the previous one's outputs encoded while the network runs",
+    "per additional frame: median time between two images' outputs being written, over frames 2..N (start-up, " +
+    "backend and model loading, and the first frame's warm-up excluded); stages: their own durations' medians " +
+    "over the same frames (they overlap, so they do not add up to the time per frame)",
     `memory: resident set after frame 2 and after frame ${c.frames}; live tensors after every frame ` +
     "(constant = no leak)",
   ];

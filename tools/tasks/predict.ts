@@ -3,7 +3,7 @@
 // segments JSON per image.
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { loadPanopticModel } from "../../lib/model/load.ts";
-import { clashingImages, MAX_PREDICT_PIXELS, predictImage } from "../../lib/eval/predict_image.ts";
+import { clashingImages, MAX_PREDICT_PIXELS, predictImages } from "../../lib/eval/predict_image.ts";
 import { DEFAULT_RUN_DIR } from "../../lib/train/config.ts";
 import { DEFAULT_SCORE_THRESHOLD } from "../../lib/viz/panoptic_overlay.ts";
 import { parseTaskArgs } from "./args.ts";
@@ -43,12 +43,8 @@ try {
   await initBackend();
   const loaded = await loadPanopticModel(values.checkpoint);
   console.log(`model ${loaded.modelDir}${loaded.step === null ? "" : ` (step ${loaded.step})`}`);
-  for (const image of positionals) {
-    const result = await predictImage(loaded.model, image, values.out, {
-      scale,
-      checkpoint: loaded.modelDir,
-      scoreThreshold,
-    });
+  const options = { scale, checkpoint: loaded.modelDir, scoreThreshold };
+  await predictImages(loaded.model, positionals, values.out, options, (image, result) => {
     const things = result.segments.filter((s) => s.isThing).length;
     if (result.width !== result.source.width) {
       console.log(
@@ -63,7 +59,7 @@ try {
         Object.values(result.files).join(", ")
       } (read ${ms(read)}, network ${ms(network)}, post-processing ${ms(postprocess)}, writing ${ms(write)})`,
     );
-  }
+  });
   loaded.model.dispose();
 } catch (e) {
   console.error(`predict: ${e instanceof Error ? e.message : e}`);
