@@ -13,6 +13,11 @@ export interface AugmentConfig {
   flip: boolean;
   /** Photometric jitter (brightness, contrast, saturation, hue). */
   jitter: boolean;
+  /**
+   * Crops placed around a pixel of a class drawn with probability ∝ (its pixel frequency in the training split)^-power,
+   * for a share `probability` of the crops (0 = off, every crop placed uniformly).
+   */
+  classCrop: { probability: number; power: number };
 }
 
 export interface TrainConfig {
@@ -83,7 +88,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   warmupSteps: 50,
   weightDecay: 0,
   clipNorm: 10,
-  augment: { minScale: 0.5, maxScale: 2.0, scaleStep: 0.1, flip: true, jitter: true },
+  augment: {
+    minScale: 0.5,
+    maxScale: 2.0,
+    scaleStep: 0.1,
+    flip: true,
+    jitter: true,
+    classCrop: { probability: 0, power: 0.5 },
+  },
   loss: { semanticWeight: 1, centerWeight: 200, offsetWeight: 0.01, topKPercent: 0.2 },
   model: { pretrained: true },
   validation: { everySteps: 275, frames: 20, scale: 1 },
@@ -149,6 +161,9 @@ export function validateConfig(c: TrainConfig, file: string): TrainConfig {
   if (c.augment) {
     check(c.augment.minScale > 0 && c.augment.minScale <= c.augment.maxScale, "augment", "0 < minScale <= maxScale");
     check(c.augment.scaleStep >= 0, "augment.scaleStep", "≥ 0");
+    const { probability, power } = c.augment.classCrop;
+    check(probability >= 0 && probability <= 1, "augment.classCrop.probability", "in [0, 1]");
+    check(power >= 0, "augment.classCrop.power", "≥ 0");
   }
   const loss = { ...DEFAULT_LOSS_OPTIONS, ...c.loss };
   for (const key of ["semanticWeight", "centerWeight", "offsetWeight"] as const) {

@@ -40,6 +40,7 @@ Deno.test("typos under model and loss are unknown keys; values out of range are 
     [{ model: { decoderInit: "xavier" } }, /model\.decoderInit must be "he" or "glorot"/],
     [{ model: { decoderKernel: 7 } }, /model\.decoderKernel must be 3 or 5/],
     [{ model: { labels: "acdc31" } }, /model\.labels must be one of "cityscapes19", "acdc30"/],
+    [{ augment: { classCrop: { probability: 1.5 } } }, /augment\.classCrop\.probability must be in \[0, 1\]/],
     [{ model: { numClasses: 30 } }, /model has an unknown key "numClasses"/],
     [{ model: { encoder: "resnet50" } }, /model\.encoder must be one of "mobilenet_v2", "mobilenet_v3_coco"/],
     [{ model: { asppRates: [3, 0] } }, /model\.asppRates must be positive integers/],

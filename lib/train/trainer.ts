@@ -8,11 +8,12 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { batches } from "../data/pipeline/pipeline.ts";
-import { kittiSplitSource } from "../data/datasets/sources.ts";
+import { type DatasetSource, kittiSplitSource, openSource } from "../data/datasets/sources.ts";
+import { classCropWeights, classPixelCounts } from "../data/pipeline/class_balance.ts";
 import type { AugmentOptions } from "../data/pipeline/augment.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { buildPanopticDeepLab, DEFAULT_MODEL_CONFIG } from "../model/panoptic_deeplab.ts";
-import { LABEL_SETS } from "../data/labels/descriptor.ts";
+import { type DatasetDescriptor, LABEL_SETS } from "../data/labels/descriptor.ts";
 import { latestCheckpointPath } from "../model/checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 import { createTrainer } from "./data_parallel.ts";
@@ -69,10 +70,16 @@ export const CONFIG_FILE = "config.json";
 export const CHECKPOINT_DIR = "checkpoints";
 export const EXPORT_DIR = "model";
 
-function augmentOptions(c: TrainConfig): AugmentOptions {
+/** The augmentation of `c`; class crops weigh the classes by their pixel counts in the training split. */
+async function augmentOptions(
+  c: TrainConfig,
+  source: DatasetSource,
+  labels: DatasetDescriptor,
+): Promise<AugmentOptions> {
   const [cropHeight, cropWidth] = c.crop;
   if (!c.augment) return { cropHeight, cropWidth, minScale: 1, maxScale: 1, flipProbability: 0, jitter: null };
   const a = c.augment;
+  const { probability, power } = a.classCrop;
   return {
     cropHeight,
     cropWidth,
@@ -81,6 +88,17 @@ function augmentOptions(c: TrainConfig): AugmentOptions {
     scaleStep: a.scaleStep,
     flipProbability: a.flip ? 0.5 : 0,
     ...(a.jitter ? {} : { jitter: null }),
+    ...(probability > 0
+      ? {
+        classCrop: {
+          probability,
+          classWeights: classCropWeights(
+            await classPixelCounts(await openSource(source), labels.classes.length),
+            power,
+          ),
+        },
+      }
+      : {}),
   };
 }
 
@@ -204,12 +222,13 @@ async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string
     let lastSave = started;
     let stoppedBy: TrainOutcome["stoppedBy"] = "steps";
     let validation: ValidationSummary | null = null;
+    const source = kittiSplitSource(c.data.root, c.data.trainSplit, c.data.instanceDir, labels.name);
     const stream = batches({
-      source: kittiSplitSource(c.data.root, c.data.trainSplit, c.data.instanceDir, labels.name),
+      source,
       batchSize: c.batchSize,
       seed: c.seed,
       workers: c.pipelineWorkers,
-      config: { augment: augmentOptions(c), targets: { thingIds: labels.thingIds } },
+      config: { augment: await augmentOptions(c, source, labels), targets: { thingIds: labels.thingIds } },
       skipSamples: step * c.batchSize,
     });
     let stepStart = performance.now();

@@ -1,5 +1,6 @@
 // Seeded training augmentation of a Sample, as deeplab2 does it: random scale (0.5–2.0, step 0.1), random crop with
-// padding (image = mean colour, semantic = 255, instances/crowd = 0), horizontal flip, photometric jitter.
+// padding (image = mean colour, semantic = 255, instances/crowd = 0), horizontal flip, photometric jitter; optionally
+// crops placed around a pixel of a class drawn by weight (rare classes seen more often).
 // Scale, crop and flip are fused into one resampling pass (bilinear image, nearest labels) over the output crop only.
 
 import type { Sample } from "../datasets/sample.ts";
@@ -33,6 +34,15 @@ export interface AugmentOptions {
   jitter?: JitterRange | null;
   /** Image padding colour; default: the input image's mean colour. */
   padColour?: readonly [number, number, number];
+  /** Crops placed around a pixel of a drawn class (lib/data/pipeline/class_balance.ts gives the weights). */
+  classCrop?: ClassCrop;
+}
+
+export interface ClassCrop {
+  /** Probability that a crop holds a pixel of a class drawn by `classWeights` (else it is placed anywhere). */
+  probability: number;
+  /** Weight per class id: classes present in the frame are drawn with probability ∝ weight (beyond the array: 0). */
+  classWeights: readonly number[];
 }
 
 /** One concrete draw of augmentation parameters. Identity: scale 1, offsets 0, no flip, factors 1, hue 0. */
@@ -66,12 +76,69 @@ function drawOffset(rng: Rng, scaled: number, crop: number): number {
   return lo + rng.int(hi - lo + 1);
 }
 
-/** Draws the parameters of one augmentation for a frame of the given size. */
-export function drawAugmentParams(height: number, width: number, options: AugmentOptions, rng: Rng): AugmentParams {
+/**
+ * A pixel [row, column] of `semantic` (`width` columns) whose class is drawn among the classes present with
+ * probability ∝ its weight, the pixel uniform among that class's; null when no present class has a weight.
+ */
+export function drawClassPixel(
+  rng: Rng,
+  semantic: Uint8Array,
+  width: number,
+  classWeights: readonly number[],
+): [number, number] | null {
+  const counts = new Float64Array(256);
+  for (let i = 0; i < semantic.length; i++) counts[semantic[i]]++;
+  const weight = (c: number) => (counts[c] > 0 && c < classWeights.length ? Math.max(0, classWeights[c]) : 0);
+  let total = 0;
+  for (let c = 0; c < 256; c++) total += weight(c);
+  if (!(total > 0)) return null;
+  let r = rng.uniform(0, total), drawn = -1;
+  for (let c = 0; c < 256 && r >= 0; c++) {
+    if (weight(c) > 0) drawn = c;
+    r -= weight(c);
+  }
+  let k = rng.int(counts[drawn]);
+  for (let i = 0; i < semantic.length; i++) {
+    if (semantic[i] === drawn && k-- === 0) return [Math.floor(i / width), i % width];
+  }
+  throw new Error("drawClassPixel: pixel count changed while drawing"); // unreachable: counts came from semantic
+}
+
+/**
+ * A crop offset along one axis that puts pixel `pixel` of `source` pixels, scaled to `scaled`, at a uniform position
+ * in the crop, kept within drawOffset's range.
+ */
+function offsetAround(rng: Rng, pixel: number, source: number, scaled: number, crop: number): number {
+  const lo = Math.min(0, scaled - crop), hi = Math.max(0, scaled - crop);
+  const at = Math.min(scaled - 1, Math.floor(((pixel + 0.5) * scaled) / source));
+  return Math.max(lo, Math.min(hi, at - rng.int(crop)));
+}
+
+/**
+ * Draws the parameters of one augmentation for a frame of the given size; `semantic` (the frame's class map) is
+ * needed when options.classCrop has a non-zero probability. Without classCrop the draws are those of earlier versions.
+ */
+export function drawAugmentParams(
+  height: number,
+  width: number,
+  options: AugmentOptions,
+  rng: Rng,
+  semantic?: Uint8Array,
+): AugmentParams {
   const scale = drawScale(rng, options.minScale ?? 0.5, options.maxScale ?? 2.0, options.scaleStep ?? 0.1);
   const size = scaledSize(height, width, scale);
-  const offsetY = drawOffset(rng, size.height, options.cropHeight);
-  const offsetX = drawOffset(rng, size.width, options.cropWidth);
+  const classCrop = options.classCrop;
+  let pixel: [number, number] | null = null;
+  if (classCrop && classCrop.probability > 0 && rng.next() < classCrop.probability) {
+    if (!semantic) throw new Error("drawAugmentParams: class crops need the frame's semantic map");
+    pixel = drawClassPixel(rng, semantic, width, classCrop.classWeights);
+  }
+  const offsetY = pixel
+    ? offsetAround(rng, pixel[0], height, size.height, options.cropHeight)
+    : drawOffset(rng, size.height, options.cropHeight);
+  const offsetX = pixel
+    ? offsetAround(rng, pixel[1], width, size.width, options.cropWidth)
+    : drawOffset(rng, size.width, options.cropWidth);
   const flip = rng.next() < (options.flipProbability ?? 0.5);
   const j = options.jitter === undefined ? DEFAULT_JITTER : options.jitter;
   const factor = (r: number) => (r > 0 ? rng.uniform(1 - r, 1 + r) : 1);
@@ -227,7 +294,7 @@ export function applyAugment(
 
 /** Draws parameters from `seed` and applies them: the same sample, options and seed always give the same output. */
 export function augmentSample(sample: Sample, options: AugmentOptions, seed: number): Sample {
-  const params = drawAugmentParams(sample.height, sample.width, options, createRng(seed));
+  const params = drawAugmentParams(sample.height, sample.width, options, createRng(seed), sample.semantic);
   return applyAugment(sample, params, options);
 }
 

@@ -4,6 +4,7 @@ import {
   type AugmentParams,
   augmentSample,
   drawAugmentParams,
+  drawClassPixel,
   flipHorizontal,
   jitterMatrix,
 } from "./augment.ts";
@@ -142,4 +143,38 @@ Deno.test("jitter: identity matrix for neutral factors, brightness scales, hue k
   const hue = jitterMatrix({ ...IDENTITY, hue: 0.2, saturation: 0.7 }, 0);
   for (let r = 0; r < 3; r++) assert.ok(Math.abs(hue.m[r * 3] + hue.m[r * 3 + 1] + hue.m[r * 3 + 2] - 1) < 1e-12);
   assert.ok(Math.abs(hue.m[0] - 1) > 0.05, "hue rotation changes colours");
+});
+
+Deno.test("class crops: every crop holds a pixel of the one weighted class; without class crops the draws are unchanged", () => {
+  // A 5x7 pole box (trainId 5) in a 120x400 road frame; only class 5 has a weight.
+  const frame = sceneSample("rare", 120, 400, [{ y: 60, x: 300, height: 5, width: 7, trainId: 5, instance: false }]);
+  const weights = Array.from({ length: 19 }, (_, c) => (c === 5 ? 1 : 0));
+  const options = { cropHeight: 32, cropWidth: 48, classCrop: { probability: 1, classWeights: weights } };
+  for (let seed = 0; seed < 40; seed++) {
+    const out = augmentSample(frame, options, seed);
+    assert.ok(out.semantic.includes(5), `seed ${seed}: the crop misses the pole`);
+  }
+  const uniform = Array.from({ length: 40 }, (_, seed) => augmentSample(frame, crop, seed).semantic.includes(5));
+  assert.ok(uniform.filter(Boolean).length < 20, "uniform crops find the pole less often");
+  for (let seed = 0; seed < 10; seed++) {
+    const off = { ...crop, classCrop: { probability: 0, classWeights: weights } };
+    assert.deepEqual(
+      drawAugmentParams(120, 400, off, createRng(seed), frame.semantic),
+      drawAugmentParams(120, 400, crop, createRng(seed)),
+    );
+  }
+});
+
+Deno.test("drawClassPixel draws present classes by weight, never absent or zero-weight ones", () => {
+  const semantic = Uint8Array.from([0, 0, 0, 0, 1, 1, 2, 255]);
+  const rng = createRng(1);
+  const drawn = new Map<number, number>();
+  for (let k = 0; k < 3000; k++) {
+    const [y, x] = drawClassPixel(rng, semantic, 4, [0, 1, 3, 5])!;
+    const c = semantic[y * 4 + x];
+    drawn.set(c, (drawn.get(c) ?? 0) + 1);
+  }
+  assert.equal(drawn.get(0), undefined, "weight 0");
+  assert.ok(Math.abs(drawn.get(2)! / drawn.get(1)! - 3) < 0.4, `class 2 : class 1 = ${drawn.get(2)! / drawn.get(1)!}`);
+  assert.equal(drawClassPixel(rng, Uint8Array.from([1, 2]), 2, [1, 0, 0]), null);
 });
