@@ -91,7 +91,12 @@ Deno.test("deno task bench at a tiny size times the trained model: tfjs 1 thread
     const record = JSON.parse(readFileSync(join(out, files[0]), "utf8")) as { data: TrainStepData };
     const d = record.data;
     assert.deepEqual([d.config.height, d.config.width, d.config.batch, d.config.microBatch], [32, 64, 2, 1]);
-    assert.deepEqual(d.model, { ...DEFAULT_MODEL_CONFIG, decoderKernel: 5, pretrained: false });
+    assert.deepEqual(d.model, {
+      ...DEFAULT_MODEL_CONFIG,
+      ...DEFAULT_TRAIN_CONFIG.model,
+      decoderKernel: 5,
+      pretrained: false,
+    });
     // The network timed is the one training builds: its parameters and FLOPs, at the batch's and the frame's size.
     const summary = async (h: number, w: number) => {
       const model = await buildPanopticDeepLab(d.model, [h, w]);

@@ -26,6 +26,7 @@ export const FIXTURE_RECORD = "eval-cityscapes_panoptic_dummy_trainId.json";
 interface TrainStepData {
   tfjs: { step: { medianMs: number } };
   threaded?: { threads: number; step: { medianMs: number } } | null;
+  dataParallel?: { workers: number; step: { medianMs: number } } | null;
   torch?: { threads: number; stepMs: number } | { skipped: string } | null;
 }
 
@@ -81,6 +82,12 @@ export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench
       rows.push([
         `training step time, tfjs wasm (${d.threaded.threads} threads) / ${peer}`,
         ratio(d.threaded.step.medianMs),
+      ]);
+    }
+    if (d.dataParallel) {
+      rows.push([
+        `training step time, tfjs wasm (${d.dataParallel.workers} data-parallel workers) / ${peer}`,
+        ratio(d.dataParallel.step.medianMs),
       ]);
     }
   }
