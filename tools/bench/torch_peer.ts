@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../lib/io/project.ts";
 import { LABEL_SETS } from "../../lib/data/labels/descriptor.ts";
-import type { EncoderName, PanopticDeepLabConfig } from "../../lib/model/panoptic_deeplab.ts";
+import type { PanopticDeepLabConfig } from "../../lib/model/panoptic_deeplab.ts";
 import type { LossOptions } from "../../lib/train/losses.ts";
 import type { AdamConfig, ArrayBatch, NdArray } from "../../lib/train/train_task.ts";
 import { median } from "./measure.ts";
@@ -17,16 +17,18 @@ export const DEFAULT_TORCH_PYTHON = DEFAULT_PYTHON;
 export const TORCH_PEER_SCRIPT = join(PROJECT_ROOT, "tools", "bench", "torch_peer.py");
 
 /** What the twin needs of the model configuration. */
-export interface TorchTwinModel {
-  encoder: EncoderName;
-  decoderKernel: 3 | 5;
-  decoderChannels: number;
-  instanceChannels: number;
-  semanticLowLevel: [number, number];
-  instanceLowLevel: [number, number];
-  asppRates: [number, number];
-  classes: number;
-}
+export type TorchTwinModel =
+  & Pick<
+    PanopticDeepLabConfig,
+    | "encoder"
+    | "decoderKernel"
+    | "decoderChannels"
+    | "instanceChannels"
+    | "semanticLowLevel"
+    | "instanceLowLevel"
+    | "asppRates"
+  >
+  & { classes: number };
 
 export function torchTwinModel(c: PanopticDeepLabConfig): TorchTwinModel {
   return {
