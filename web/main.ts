@@ -9,7 +9,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-webgl";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import "../lib/model/folded_conv_bn.ts"; // registers the custom layer model.json names
+import "../lib/model/layers.ts"; // registers the custom layers model.json names
 import { panopticFromModelHeads, predictHeads, sampleHeads } from "../lib/model/inference.ts";
 import { panopticAnnotations, panopticOverlay, panopticSegments } from "../lib/viz/panoptic_overlay.ts";
 import type { ExampleList } from "../tools/web/page.ts";

@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { latestCheckpointPath, layersModelFiles, loadCheckpoint } from "./checkpoint.ts";
 import { HEADS } from "./outputs.ts";
 import { type LabelSetName, labelSetOfChannels } from "../data/labels/descriptor.ts";
-import "./folded_conv_bn.ts"; // registers the custom layer the saved topology names
+import "./layers.ts"; // registers the custom layers a saved topology names
 
 export interface LoadedModel {
   model: tfl.LayersModel;

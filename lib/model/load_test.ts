@@ -8,6 +8,7 @@ import { initBackend } from "../runtime/backend.ts";
 import { saveCheckpoint } from "./checkpoint.ts";
 import { exportFloat16 } from "../train/float16_export.ts";
 import { loadPanopticModel, resolveModelDir } from "./load.ts";
+import { PROJECT_ROOT } from "../io/project.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 
@@ -79,4 +80,25 @@ Deno.test("loadPanopticModel: clear errors for a missing path, an empty folder a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+Deno.test("loadPanopticModel: a model of either encoder loads in a process that imports the loader only", async () => {
+  // The custom layers must register through load.ts itself, not through the training code that built the model
+  // (this test file's own imports would hide a missing registration, so the load runs in a fresh process).
+  const script = [
+    `import { initBackend } from "${import.meta.resolve("../runtime/backend.ts")}";`,
+    `import { loadPanopticModel } from "${import.meta.resolve("./load.ts")}";`,
+    `await initBackend({ force: "cpu", log: () => {} });`,
+    `for (const run of Deno.args) console.log(run, (await loadPanopticModel(run)).model.layers.length);`,
+  ].join("\n");
+  const runs = ["runs/final", "runs/compare-mobilenet-v3-coco"].map((r) => join(PROJECT_ROOT, r));
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script, ...runs],
+    cwd: PROJECT_ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, text);
+  assert.deepEqual(text.trim().split("\n").map((l) => l.split(" ")[0]), runs, text);
 });

@@ -10,11 +10,10 @@ import { assertOddSizeFeatures } from "./testing/feature_shapes.ts";
 import {
   buildMobileNetV3Coco,
   graphWeightName,
-  HARD_SCALE,
-  hardSwish,
   V3_FEATURE_CHANNELS,
   V3_FEATURE_LAYERS,
 } from "./mobilenet_v3.ts";
+import { HARD_SCALE, hardSwish } from "./mobilenet_v3_layers.ts";
 
 await initBackend();
 
