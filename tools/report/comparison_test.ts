@@ -1,32 +1,94 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { COMPARISON_EVAL, comparisonRows, comparisonRuns } from "./comparison.ts";
+import {
+  COMPARISON_EVAL,
+  comparisonRows,
+  comparisonRuns,
+  comparisonScores,
+  configSettings,
+  REFERENCE_RUN,
+  seedNoise,
+  settingChanges,
+} from "./comparison.ts";
 
-function writeRun(runs: string, name: string, evaluation: Record<string, unknown> | null) {
-  const dir = join(runs, name);
+function writeRun(root: string, name: string, config: Record<string, unknown>, miou: number | null) {
+  const dir = join(root, "runs", name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "config.json"), JSON.stringify({ name, description: name, steps: 2 }));
+  mkdirSync(join(root, "configs"), { recursive: true });
+  const full = { name, description: name, steps: 2, warmupSteps: 0, ...config };
+  writeFileSync(join(root, "configs", `${name}.json`), JSON.stringify(full));
+  writeFileSync(join(dir, "config.json"), JSON.stringify(full));
   const steps = [1, 2].map((step) => ({ type: "step", step, elapsedSeconds: 3 * step }));
   writeFileSync(join(dir, "train.jsonl"), steps.map((l) => JSON.stringify(l)).join("\n") + "\n");
-  if (evaluation) writeFileSync(join(dir, COMPARISON_EVAL), JSON.stringify(evaluation));
+  if (miou === null) return;
+  writeFileSync(
+    join(dir, COMPARISON_EVAL),
+    JSON.stringify({
+      frames: 60,
+      semantic: { miou },
+      ikaProtocol: { miou: miou - 0.07, classes: 28 },
+      panoptic: { all: { pq: 0.141 }, things: { pq: 0.014 } },
+      instance: { ap: 0.007 },
+    }),
+  );
 }
 
-Deno.test("comparison rows come from compare-* runs' evaluation records, baseline first, – where not evaluated", () => {
-  const runs = mkdtempSync(join(tmpdir(), "runs-"));
-  writeRun(runs, "compare-mobilenet-v3-coco", null);
-  writeRun(runs, "compare-baseline", {
-    frames: 60,
-    semantic: { miou: 0.224 },
-    ikaProtocol: { miou: 0.151, classes: 28 },
-    panoptic: { all: { pq: 0.141 }, things: { pq: 0.014 } },
-    instance: { ap: 0.007 },
-  });
-  writeRun(runs, "ablation-baseline", null);
-  const list = comparisonRuns(runs);
-  assert.deepEqual(list.map((r) => r.shortName), ["baseline", "mobilenet-v3-coco"]);
-  const rows = comparisonRows(list);
-  assert.deepEqual(rows[0], ["baseline", "2/2", "15.1", "22.4", "14.1", "1.4", "0.7", "60", "3.00"]);
-  assert.deepEqual(rows[1], ["mobilenet-v3-coco", "2/2", "–", "–", "–", "–", "–", "–", "3.00"]);
+Deno.test("comparison rows: the reference first, each run's changes from the config files, – where not evaluated", () => {
+  const root = mkdtempSync(join(tmpdir(), "compare-"));
+  try {
+    writeRun(root, REFERENCE_RUN, { model: { encoder: "mobilenet_v3_coco" } }, 0.227);
+    writeRun(root, "compare-baseline", { model: { encoder: "mobilenet_v2" } }, 0.224);
+    writeRun(root, `${REFERENCE_RUN}-seed2`, { seed: 2, model: { encoder: "mobilenet_v3_coco", seed: 2 } }, 0.235);
+    writeRun(root, "compare-no-augment", { augment: null, model: { encoder: "mobilenet_v3_coco" } }, null);
+    writeRun(root, "ablation-baseline", {}, null);
+    const list = comparisonRuns(join(root, "runs"), join(root, "configs"));
+    assert.deepEqual(
+      list.map((r) => r.shortName),
+      ["mobilenet-v3-coco", "mobilenet-v3-coco-seed2", "baseline", "no-augment"],
+    );
+    const rows = comparisonRows(list);
+    assert.deepEqual(rows[0], [
+      "mobilenet-v3-coco",
+      "the reference",
+      "2/2",
+      "15.7",
+      "22.7",
+      "14.1",
+      "1.4",
+      "0.7",
+      "60",
+      "3.00",
+    ]);
+    assert.equal(rows[1][1], "`model.seed 2`, `seed 2`");
+    assert.deepEqual(rows[2].slice(0, 2), ["baseline", "`model.encoder mobilenet_v2`"]);
+    assert.deepEqual(rows[3], ["no-augment", "`augment null`", "2/2", "–", "–", "–", "–", "–", "–", "3.00"]);
+    assert.deepEqual(comparisonScores(list).map((s) => s.group), [
+      ...Array(3).fill("mobilenet-v3-coco"),
+      ...Array(3).fill("mobilenet-v3-coco-seed2"),
+      ...Array(3).fill("baseline"),
+    ]);
+    const noise = seedNoise(list)!;
+    assert.deepEqual(noise.map((n) => n.metric), ["ika's protocol", "mIoU 19", "PQ"]);
+    assert.ok(Math.abs(noise[1].points - 0.8) < 1e-9 && noise[2].points === 0, JSON.stringify(noise));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+Deno.test("settingChanges: a changed key hides its fields; a missing key reads unset; no repeat means no noise", () => {
+  const a = new Map([["augment.flip", "true"], ["augment.jitter", "true"], ["crop", "[256,512]"]]);
+  const b = new Map([["augment", "null"], ["crop", "[256,512]"], ["loss.topKPercent", "1"]]);
+  assert.deepEqual(settingChanges(b, a), ["augment null", "loss.topKPercent 1"]);
+  assert.deepEqual(settingChanges(a, b), ["augment.flip true", "augment.jitter true", "loss.topKPercent unset"]);
+  assert.equal(seedNoise([]), null);
+});
+
+Deno.test("configSettings of a committed config: today's defaults under it, the network's defaults under model", () => {
+  const s = configSettings("configs/compare-baseline.json");
+  assert.equal(s.get("model.encoder"), "mobilenet_v2");
+  assert.equal(s.get("model.decoderKernel"), "3");
+  assert.equal(s.get("steps"), "1000");
+  assert.equal(s.has("name") || s.has("validation.everySteps"), false);
 });

@@ -1,12 +1,12 @@
 // The README's results section, generated from the run records (the same ones report.ipynb reads): the summary table
-// of the default run, the ablation table and the pseudo instance labels' quality. `deno task report` rewrites the part
+// of the default run, the ablations of the final recipe and the pseudo instance labels' quality. `deno task report` rewrites the part
 // between the two markers; a test fails when the README no longer matches the records.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pseudoLabelSentence, readPseudoLabelQuality } from "../../lib/pseudo_labels/readme.ts";
 import { writeFileAtomic } from "../../lib/io/atomic_write.ts";
 import { DEFAULT_RUN_DIR } from "../../lib/train/config.ts";
-import { ABLATION_HEADERS, ablationRows, ablationRuns } from "./ablation.ts";
+import { COMPARISON_HEADERS, comparisonRows, comparisonRuns, REFERENCE_RUN, seedNoiseSentence } from "./comparison.ts";
 import { newestBenchRecord, readEvalRecord } from "./records.ts";
 import { summaryRows } from "./summary.ts";
 import { markdownTable } from "../../lib/viz/markdown_table.ts";
@@ -28,12 +28,14 @@ export function resultsMarkdown(root: string): string {
     `reproduce with \`deno task eval --checkpoint ${DEFAULT_RUN_DIR} --split acdc_val\`):`,
     markdownTable(["measure", "value"], summaryRows(runDir, evalRecord, bench)),
   ];
-  const runs = ablationRuns(join(root, "runs"));
+  const runs = comparisonRuns(join(root, "runs"), join(root, "configs"));
   if (runs.length) {
     parts.push(
-      `Ablations (\`configs/ablation-*.json\`, ${runs[0].config.steps} steps each; scores of the last validation, ` +
-        `first ${runs[0].config.validation.frames} validation frames):`,
-      markdownTable(ABLATION_HEADERS, ablationRows(runs)),
+      `Ablations of the final recipe (\`configs/compare-*.json\`, each read against \`${REFERENCE_RUN}\`, the final ` +
+        `recipe at the same length; scored on the validation split by ` +
+        `\`deno task eval --checkpoint runs/compare-<name> --split acdc_val\`):`,
+      markdownTable(COMPARISON_HEADERS, comparisonRows(runs)),
+      seedNoiseSentence(runs),
     );
   }
   parts.push(pseudoLabelSentence(readPseudoLabelQuality(join(root, "data", "kitti-instances", "quality.json"))));
