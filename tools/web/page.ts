@@ -1,16 +1,17 @@
 // The demo page (web/): builds it into web/dist (web/main.ts bundled and minified with tfjs by `deno bundle`, the
-// page, tfjs-backend-wasm's binaries) and serves it on 127.0.0.1 with the committed model (runs/final/model, read
-// in place) and a few KITTI frames as examples. Responses carry COOP/COEP headers: the page is cross-origin isolated,
+// page, tfjs-backend-wasm's binaries) and serves it on 127.0.0.1 with the committed default model (<default run>/model,
+// read in place) and a few KITTI frames as examples. Responses carry COOP/COEP headers: the page is cross-origin isolated,
 // so the wasm backend runs on threads.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { KITTI_ATTRIBUTION, readKittiSplit } from "../../lib/data/datasets/kitti.ts";
 import { PROJECT_ROOT } from "../../lib/io/project.ts";
 import { wasmBinaryDir } from "../../lib/runtime/backend.ts";
+import { DEFAULT_RUN_DIR } from "../../lib/train/config.ts";
 
 export const WEB_DIR = join(PROJECT_ROOT, "web");
 export const DIST_DIR = join(WEB_DIR, "dist");
-export const MODEL_DIR = join(PROJECT_ROOT, "runs", "final", "model");
+export const MODEL_DIR = join(PROJECT_ROOT, DEFAULT_RUN_DIR, "model");
 export const KITTI_DIR = join(PROJECT_ROOT, "data", "kitti");
 /** The examples: the first frames of the KITTI split held out from training. */
 export const EXAMPLE_SPLIT = "acdc_val";
