@@ -1,5 +1,5 @@
-// The custom layers of the MobileNetV3 encoder (hard-swish, squeeze-and-excite, the [-1, 1] → [0, 255] input scaling),
-// registered with tfjs-layers so a saved model naming them loads. Apart from the encoder's builder
+// The custom layers of the MobileNetV3 encoder (hard-swish, squeeze-and-excite, the [-1, 1] → [0, 255] input
+// scaling), registered with tfjs-layers so a saved model naming them loads. Apart from the encoder's builder
 // (lib/model/mobilenet_v3.ts), which reaches the file system for its COCO weights, so the inference path and the
 // browser bundle can register them without it.
 import * as tf from "@tensorflow/tfjs-core";
@@ -40,7 +40,8 @@ tf.serialization.registerClass(HardSwish);
 
 /**
  * Squeeze-and-excite as in the graph: x · hard_sigmoid(W2 · relu(W1 · mean(x) + b1) + b2), hard_sigmoid(z) =
- * relu6(z + 3) · HARD_SCALE. Weights keep the graph's 1x1-convolution shapes and names (Conv/weights, Conv_1/biases, …).
+ * relu6(z + 3) · HARD_SCALE. Weights keep the graph's 1x1-convolution shapes and names (Conv/weights,
+ * Conv_1/biases, …).
  */
 export class SqueezeExcite extends tfl.layers.Layer {
   static className = "SqueezeExcite";

@@ -33,7 +33,10 @@ const IGNORED_KEYS = new Set(["name", "description", "validation", "checkpoint",
 /** Keys that only re-draw the same recipe. */
 const SEED_KEYS = new Set(["seed", "model.seed"]);
 
-/** A config file's settings, as dotted path → value (strings as they are, others as JSON), over today's defaults and the network's defaults. */
+/**
+ * A config file's settings, as dotted path → value (strings as they are, others as JSON), over today's defaults and
+ * the network's defaults.
+ */
 export function configSettings(file: string): Map<string, string> {
   const config = loadConfig(file);
   const settings = new Map<string, string>();
@@ -63,8 +66,8 @@ export function settingChanges(settings: Map<string, string>, reference: Map<str
 }
 
 /**
- * The comparison runs under `runsDir`, the reference first, then its repeats with other seeds, each with its evaluation record if it has one and its
- * changes against the reference from `configsDir`/<name>.json.
+ * The comparison runs under `runsDir`, the reference first, then its repeats with other seeds, each with its
+ * evaluation record if it has one and its changes against the reference from `configsDir`/<name>.json.
  */
 export function comparisonRuns(runsDir: string, configsDir = "configs"): ComparisonRun[] {
   const configOf = (name: string) => join(configsDir, `${name}.json`);
@@ -133,6 +136,7 @@ const SCORED: [string, (e: EvalRecord) => number | undefined][] = [
   ["PQ", (e) => e.panoptic?.all.pq],
 ];
 
+/** The evaluated runs' scores as grouped bars (lib/viz/metric_charts.ts). */
 export function comparisonScores(runs: readonly ComparisonRun[]): GroupScore[] {
   return runs.flatMap((r) =>
     r.evaluation ? SCORED.map(([metric, of]) => ({ group: r.shortName, metric, value: of(r.evaluation!) ?? NaN })) : []
