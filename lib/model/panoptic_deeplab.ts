@@ -7,6 +7,7 @@
 // the same function whatever the batch size or the number of data-parallel workers.
 import * as tfl from "@tensorflow/tfjs-layers";
 import { LABEL_SET_NAMES, LABEL_SETS, type LabelSetName } from "../data/labels/descriptor.ts";
+import { AtrousDepthwiseConv2D } from "./atrous_depthwise.ts";
 import { buildBackbone, type FeatureStride } from "./backbone.ts";
 import { buildMobileNetV3Coco } from "./mobilenet_v3.ts";
 import { SIZE_MULTIPLE } from "./outputs.ts";
@@ -52,6 +53,12 @@ export interface PanopticDeepLabConfig {
   instanceLowLevel: [number, number];
   /** Atrous rates of the ASPP's two separable 3x3 branches at stride 16. */
   asppRates: [number, number];
+  /**
+   * The ASPP's separable branches convolve at their atrous rates (true; lib/model/atrous_depthwise.ts), or at rate
+   * 1 (false): what every run before that layer computed, since tfjs-layers' DepthwiseConv2D ignores its dilation
+   * rate while saving it in the model's config.
+   */
+  atrous: boolean;
   /** The encoder; its stride-4/8/16 features feed the decoders, whatever their channels. */
   encoder: EncoderName;
   /** The encoder's pretrained weights, or the same architecture randomly initialised. */
@@ -80,6 +87,7 @@ export const DEFAULT_MODEL_CONFIG: PanopticDeepLabConfig = {
   semanticLowLevel: [64, 32],
   instanceLowLevel: [32, 16],
   asppRates: [3, 6],
+  atrous: true,
   encoder: "mobilenet_v2",
   pretrained: true,
   seed: 1,
@@ -119,16 +127,26 @@ function convRelu(x: S, seeds: Seeds, name: string, filters: number): S {
     .apply(x) as S;
 }
 
-/** Depthwise k×k + ReLU, then pointwise 1x1 + ReLU (deeplab2's "depthwise separable" conv, without batch norm). */
-function separable(x: S, seeds: Seeds, name: string, filters: number, dilation = 1, kernelSize = 3): S {
-  const dw = tfl.layers.depthwiseConv2d({
+/**
+ * Depthwise k×k + ReLU, then pointwise 1x1 + ReLU (deeplab2's "depthwise separable" conv, without batch norm). With
+ * `atrous` false, a dilation is stored in the layer's config but not computed (tfjs-layers' DepthwiseConv2D).
+ */
+function separable(
+  x: S,
+  seeds: Seeds,
+  name: string,
+  filters: number,
+  { dilation = 1, kernelSize = 3, atrous = true } = {},
+): S {
+  const args = {
     name: `${name}_dw`,
     kernelSize,
     dilationRate: dilation,
     padding: "same",
     depthwiseInitializer: seeds.depthwise(x.shape[3] as number),
-  }).apply(x) as S;
-  return convRelu(relu(dw, `${name}_dw`), seeds, `${name}_pw`, filters);
+  } as const;
+  const layer = atrous && dilation > 1 ? new AtrousDepthwiseConv2D(args) : tfl.layers.depthwiseConv2d(args);
+  return convRelu(relu(layer.apply(x) as S, `${name}_dw`), seeds, `${name}_pw`, filters);
 }
 
 function relu(x: S, name: string): S {
@@ -142,7 +160,9 @@ function upsample(x: S, name: string, factor: number): S {
 function aspp(x: S, seeds: Seeds, c: PanopticDeepLabConfig): S {
   const branches = [
     convRelu(x, seeds, "aspp_1x1", c.decoderChannels),
-    ...c.asppRates.map((r) => separable(x, seeds, `aspp_rate${r}`, c.decoderChannels, r)),
+    ...c.asppRates.map((r) =>
+      separable(x, seeds, `aspp_rate${r}`, c.decoderChannels, { dilation: r, atrous: c.atrous })
+    ),
   ];
   const merged = tfl.layers.concatenate({ name: "aspp_concat" }).apply(branches) as S;
   return convRelu(merged, seeds, "aspp_project", c.decoderChannels);
@@ -164,13 +184,13 @@ function decoder(
     const projected = convRelu(feature, seeds, `${prefix}_proj_s${stride}`, lowLevel[i]);
     const up = upsample(y, `${prefix}_up_s${stride}`, 2);
     y = tfl.layers.concatenate({ name: `${prefix}_concat_s${stride}` }).apply([up, projected]) as S;
-    y = separable(y, seeds, `${prefix}_fuse_s${stride}`, channels, 1, kernelSize);
+    y = separable(y, seeds, `${prefix}_fuse_s${stride}`, channels, { kernelSize });
   }
   return y;
 }
 
 function head(x: S, seeds: Seeds, name: string, hidden: number, outputs: number, kernelSize: number): S {
-  const h = separable(x, seeds, `${name}_head`, hidden, 1, kernelSize);
+  const h = separable(x, seeds, `${name}_head`, hidden, { kernelSize });
   const logits = tfl.layers.conv2d({
     name: `${name}_logits`,
     filters: outputs,

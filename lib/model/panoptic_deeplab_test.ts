@@ -101,3 +101,19 @@ Deno.test("He decoder initialisation keeps the signal: logits vary across pixels
   assert.ok(he > 10 * glorot, `per-channel spread of the logits: he ${he}, glorot ${glorot}`);
   image.dispose();
 });
+
+Deno.test("atrous: the ASPP's rate branches are AtrousDepthwiseConv2D (rates computed), or DepthwiseConv2D as before", async () => {
+  for (const atrous of [true, false]) {
+    const model = await buildPanopticDeepLab({ pretrained: false, atrous });
+    const aspp = model.layers.filter((l) => /^aspp_rate\d+_dw$/.test(l.name));
+    assert.deepEqual(aspp.map((l) => l.name), ["aspp_rate3_dw", "aspp_rate6_dw"]);
+    const expected = atrous ? "AtrousDepthwiseConv2D" : "DepthwiseConv2D";
+    assert.ok(
+      aspp.every((l) => l.getClassName() === expected),
+      `atrous ${atrous}: ${aspp.map((l) => l.getClassName())}`,
+    );
+    const others = model.layers.filter((l) => l.name.endsWith("_dw") && !l.name.startsWith("aspp_"));
+    assert.ok(others.length > 0 && others.every((l) => l.getClassName() === "DepthwiseConv2D"));
+    model.dispose();
+  }
+});

@@ -34,6 +34,7 @@ function convKind(layer: Layer): "conv" | "depthwise" | null {
     case "Conv2D":
       return "conv";
     case "DepthwiseConv2D":
+    case "AtrousDepthwiseConv2D":
       return "depthwise";
     case "FoldedConvBn":
       return (layer as unknown as { args: { kind: "conv" | "depthwise" } }).args.kind;

@@ -26,7 +26,8 @@ function convolutions(layers: Layer[]): string[] {
     const first = (v: number | number[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? 1;
     const [kh, kw, cin] = layer.weights.find((v) => /kernel$/.test(v.originalName))!.shape as number[];
     const [, h, w, cout] = layer.outputShape as number[];
-    const depthwise = layer.getClassName() === "DepthwiseConv2D" || config.kind === "depthwise";
+    const depthwise = ["DepthwiseConv2D", "AtrousDepthwiseConv2D"].includes(layer.getClassName()) ||
+      config.kind === "depthwise";
     const kind = depthwise ? "depthwise" : "conv";
     return [
       `${kind} ${kh}x${kw} stride ${first(config.strides)} dilation ${
