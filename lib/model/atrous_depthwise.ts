@@ -2,9 +2,10 @@
 // DepthwiseConv2D (4.22) accepts `dilationRate`, stores it in the saved config, and ignores it ("TODO(cais): Add
 // support for dilation"): every model built before this layer existed convolved its "rate 3" and "rate 6" ASPP
 // branches at rate 1, and still does when loaded, since its saved layers name DepthwiseConv2D. This layer keeps that
-// class's weights and config and computes the dilated convolution as the sum of the kernel's taps over shifted views
-// of the zero-padded input (tfjs has no gradient for a dilated depthwise convolution; pad, slice, multiply and add
-// all have theirs). Stride 1 and "same" padding, as the ASPP uses it.
+// class's weights and config; under a gradient tape it computes the dilated convolution as the sum of the kernel's
+// taps over shifted views of the zero-padded input (tfjs has no gradient for a dilated depthwise convolution; pad,
+// slice, multiply and add all have theirs), elsewhere with the backend's dilated kernel. Stride 1 and "same" padding,
+// as the ASPP uses it.
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 
@@ -62,7 +63,12 @@ export class AtrousDepthwiseConv2D extends DepthwiseConv2D {
     return tf.tidy(() => {
       const f = this as unknown as DepthwiseFields;
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      let y: tf.Tensor = atrousDepthwise(x, f.depthwiseKernel.read() as tf.Tensor4D, f.dilationRate);
+      const kernel = f.depthwiseKernel.read() as tf.Tensor4D;
+      // Outside a gradient tape the backend's own dilated kernel gives the same values several times faster; it has
+      // no gradient, so training takes the sum of taps.
+      let y: tf.Tensor = tf.engine().state.gradientDepth > 0
+        ? atrousDepthwise(x, kernel, f.dilationRate)
+        : tf.depthwiseConv2d(x, kernel, 1, "same", "NHWC", f.dilationRate);
       if (f.useBias) y = tf.add(y, f.bias.read());
       return f.activation ? f.activation.apply(y) : y;
     });

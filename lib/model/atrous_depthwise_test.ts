@@ -49,7 +49,7 @@ Deno.test("atrousDepthwise equals the pixel-by-pixel dilated convolution at rate
   assert.equal(tf.memory().numTensors, before);
 });
 
-Deno.test("AtrousDepthwiseConv2D has DepthwiseConv2D's weights and config, trains, and round-trips by its class name", () => {
+Deno.test("AtrousDepthwiseConv2D has DepthwiseConv2D's weights and config, trains, infers as it trains, and round-trips", () => {
   const args = { kernelSize: 3, dilationRate: 6, padding: "same" as const, name: "aspp_rate6_dw" };
   const input = tfl.input({ shape: [12, 16, 4] });
   const model = tfl.model({
@@ -65,6 +65,11 @@ Deno.test("AtrousDepthwiseConv2D has DepthwiseConv2D's weights and config, train
   const grads = tf.variableGrads(() => tf.sum(tf.square(model.apply(x) as tf.Tensor)) as tf.Scalar);
   assert.equal(Object.keys(grads.grads).length, 2, "gradients for kernel and bias");
   assert.ok(Object.values(grads.grads).every((g) => tf.sum(tf.abs(g)).dataSync()[0] > 0));
+
+  const [kernel] = model.layers[1].getWeights() as tf.Tensor4D[];
+  const inference = (model.predict(x) as tf.Tensor).dataSync();
+  const taps = atrousDepthwise(x as tf.Tensor4D, kernel, [6, 6]).dataSync();
+  assert.ok(maxDiff(Array.from(inference), Array.from(taps)) < 1e-5, "the inference path equals the sum of taps");
 
   const copy = tfl.models.modelFromJSON({ modelTopology: model.toJSON(null, false) }) as unknown as Promise<
     tfl.LayersModel
