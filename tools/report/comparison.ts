@@ -1,5 +1,5 @@
 // The ablations of the final recipe (issue "the final model"): every runs/compare-*/ folder (configs/compare-*.json)
-// is the same 1000-step schedule, read against the reference run, the final recipe at that length. A run's row
+// is the same 1000-step schedule, read against the reference run, the recipe at that length. A run's row
 // names what its config changes against the reference's (computed from the two config files over today's defaults,
 // which every config that trained a run pins where a default has since changed), and gives its scores from the full
 // 60-frame evaluation that `deno task eval --checkpoint runs/compare-<name> --split acdc_val` writes (ika's protocol
@@ -18,7 +18,10 @@ import type { EvalRecord } from "../../lib/eval/record.ts";
 export const COMPARISON_PREFIX = "compare-";
 /** The evaluation each comparison run is scored by (written by `deno task eval … --split acdc_val`). */
 export const COMPARISON_EVAL = "eval-acdc_val.json";
-/** The run the others are read against: the final recipe (configs/final-2.json's model) at the comparison length. */
+/**
+ * The run the others are read against: the recipe the long run started from at the comparison length (the long run,
+ * configs/final-3.json, adds the one change that beat the noise: the atrous ASPP).
+ */
 export const REFERENCE_RUN = "compare-mobilenet-v3-coco";
 
 export interface ComparisonRun extends AblationRun {
