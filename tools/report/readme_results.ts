@@ -31,8 +31,8 @@ export function resultsMarkdown(root: string): string {
   const runs = comparisonRuns(join(root, "runs"), join(root, "configs"));
   if (runs.length) {
     parts.push(
-      `Ablations of the final recipe (\`configs/compare-*.json\`, each read against \`${REFERENCE_RUN}\`, the final ` +
-        `recipe at the same length; scored on the validation split by ` +
+      `Ablations of the final recipe (\`configs/compare-*.json\`, each read against \`${REFERENCE_RUN}\`, the ` +
+        `recipe the long run started from, at the same length; scored on the validation split by ` +
         `\`deno task eval --checkpoint runs/compare-<name> --split acdc_val\`):`,
       markdownTable(COMPARISON_HEADERS, comparisonRows(runs)),
       seedNoiseSentence(runs),
