@@ -69,8 +69,8 @@ export function settingChanges(settings: Map<string, string>, reference: Map<str
 }
 
 /**
- * The comparison runs under `runsDir`, the reference first, then its repeats with other seeds, each with its
- * evaluation record if it has one and its changes against the reference from `configsDir`/<name>.json.
+ * The comparison runs under `runsDir`, the reference first, then its repeats with other seeds, then by name, each
+ * with its evaluation record if it has one and its changes against the reference from `configsDir`/<name>.json.
  */
 export function comparisonRuns(runsDir: string, configsDir = "configs"): ComparisonRun[] {
   const configOf = (name: string) => join(configsDir, `${name}.json`);
@@ -83,7 +83,7 @@ export function comparisonRuns(runsDir: string, configsDir = "configs"): Compari
       : null,
   }));
   const rank = (r: ComparisonRun) => r.name === REFERENCE_RUN ? 0 : isSeedRepeat(r) ? 1 : 2;
-  return runs.sort((a, b) => rank(a) - rank(b));
+  return runs.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
 /** A run that repeats the reference with other seeds only. */
