@@ -28,8 +28,11 @@ function shapeOf(layer: Layer): number[] {
   return (Array.isArray(shape[0]) ? shape[0] : shape) as number[];
 }
 
-/** "conv" / "depthwise" for convolution layers (Keras' and the encoder's FoldedConvBn), else null. */
-function convKind(layer: Layer): "conv" | "depthwise" | null {
+/**
+ * "conv" / "depthwise" for convolution layers (Keras', the encoder's FoldedConvBn, the ASPP's AtrousDepthwiseConv2D),
+ * else null.
+ */
+export function convKind(layer: Layer): "conv" | "depthwise" | null {
   switch (layer.getClassName()) {
     case "Conv2D":
       return "conv";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { initBackend } from "../../lib/runtime/backend.ts";
-import { summarizeModel } from "../../lib/model/summary.ts";
+import { convKind, summarizeModel } from "../../lib/model/summary.ts";
 import { buildPanopticDeepLab, DEFAULT_MODEL_CONFIG, ENCODER_NAMES } from "../../lib/model/panoptic_deeplab.ts";
 import { describeTorchTwin, torchTwinModel } from "./torch_peer.ts";
 import { ignoreWithoutPython, TEST_PYTHON } from "./testing/python_peer.ts";
@@ -10,25 +10,20 @@ await initBackend();
 const noTorch = await ignoreWithoutPython("torch");
 
 type Layer = tfl.layers.Layer;
-const CONVOLUTIONS = new Set(["Conv2D", "DepthwiseConv2D", "FoldedConvBn"]);
-
 /** Every convolution of the tfjs model (the encoder's included), written as tools/bench/torch_peer.py writes its. */
 function convolutions(layers: Layer[]): string[] {
   return layers.flatMap((layer): string[] => {
     const nested = (layer as unknown as { layers?: Layer[] }).layers;
     if (nested) return convolutions(nested);
-    if (!CONVOLUTIONS.has(layer.getClassName())) return [];
+    const kind = convKind(layer);
+    if (!kind) return [];
     const config = layer.getConfig() as {
-      kind?: string;
       strides?: number | number[];
       dilationRate?: number | number[];
     };
     const first = (v: number | number[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? 1;
     const [kh, kw, cin] = layer.weights.find((v) => /kernel$/.test(v.originalName))!.shape as number[];
     const [, h, w, cout] = layer.outputShape as number[];
-    const depthwise = ["DepthwiseConv2D", "AtrousDepthwiseConv2D"].includes(layer.getClassName()) ||
-      config.kind === "depthwise";
-    const kind = depthwise ? "depthwise" : "conv";
     return [
       `${kind} ${kh}x${kw} stride ${first(config.strides)} dilation ${
         first(config.dilationRate)
