@@ -34,11 +34,9 @@ export function atrousDepthwise(x: tf.Tensor4D, kernel: tf.Tensor4D, [rh, rw]: [
     const [kh, kw, channels, multiplier] = kernel.shape;
     if (multiplier !== 1) throw new Error(`atrousDepthwise: depth multiplier ${multiplier}, only 1 is supported`);
     const [, h, w] = x.shape;
-    const padH = rh * (kh - 1), padW = rw * (kw - 1);
-    const padded = tf.pad(x, [[0, 0], [Math.floor(padH / 2), padH - Math.floor(padH / 2)], [
-      Math.floor(padW / 2),
-      padW - Math.floor(padW / 2),
-    ], [0, 0]]);
+    /** "same" padding of a dilated kernel's `reach` pixels: half before, the rest after. */
+    const same = (reach: number): [number, number] => [Math.floor(reach / 2), reach - Math.floor(reach / 2)];
+    const padded = tf.pad(x, [[0, 0], same(rh * (kh - 1)), same(rw * (kw - 1)), [0, 0]]);
     const taps = tf.unstack(tf.reshape(kernel, [kh * kw, 1, 1, 1, channels]));
     const terms = taps.map((tap, t) => {
       const i = Math.floor(t / kw), j = t % kw;
