@@ -52,9 +52,11 @@ export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench
     );
     const fixture = readEvalRecord(join(runDir, FIXTURE_RECORD));
     if (fixture) {
-      const f = fixture.panoptic?.all;
+      const f = fixture.panoptic?.all, things = fixture.panoptic?.things;
+      const trueThings = things ? `, ${things.tp + things.fn} true thing instances` : "";
       rows.push([
-        "PQ / SQ / RQ on the Cityscapes-format frame with true instances (deeplab2 test data) (%)",
+        `PQ / SQ / RQ on the Cityscapes-format test frame with true instances (deeplab2 test data: ` +
+        `${fixture.frames} frame${fixture.frames === 1 ? "" : "s"}${trueThings}) (%)`,
         [f?.pq, f?.sq, f?.rq].map(percent).join(" / "),
       ]);
     }

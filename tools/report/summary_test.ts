@@ -45,9 +45,16 @@ Deno.test("summaryRows reads the evaluation, the run record and the benchmark ra
   assert.equal(rows["PQ / SQ / RQ, all classes (%)"], "30.0 / 70.0 / 40.0");
   assert.equal(rows["training steps × batch, crop"], "2 × 4, 256x512");
   assert.equal(rows["training time (minutes)"], 2);
-  const fixtureRow = "PQ / SQ / RQ on the Cityscapes-format frame with true instances (deeplab2 test data) (%)";
-  assert.equal(rows[fixtureRow], undefined);
-  writeFileSync(join(run, FIXTURE_RECORD), JSON.stringify({ panoptic: { all: { pq: 0.25, sq: 0.5, rq: 0.5 } } }));
+  const fixtureRow =
+    "PQ / SQ / RQ on the Cityscapes-format test frame with true instances (deeplab2 test data: 1 frame, 5 true thing instances) (%)";
+  assert.equal(Object.keys(rows).some((k) => k.includes("Cityscapes-format")), false);
+  writeFileSync(
+    join(run, FIXTURE_RECORD),
+    JSON.stringify({
+      frames: 1,
+      panoptic: { all: { pq: 0.25, sq: 0.5, rq: 0.5 }, things: { pq: 0.2, sq: 0.8, rq: 0.25, tp: 3, fp: 9, fn: 2 } },
+    }),
+  );
   const withFixture = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
   assert.equal(withFixture[fixtureRow], "25.0 / 50.0 / 50.0");
   assert.equal(rows["training step time, tfjs wasm (1 thread) / PyTorch CPU (2 threads)"], "4.00×");
