@@ -52,8 +52,12 @@ export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench
     );
     const fixture = readEvalRecord(join(runDir, FIXTURE_RECORD));
     if (fixture) {
-      const f = fixture.panoptic?.all, things = fixture.panoptic?.things;
-      const trueThings = things ? `, ${things.tp + things.fn} true thing instances` : "";
+      const f = fixture.panoptic?.all;
+      // Counted per class: the record's things summary holds TP and FN averaged over the thing classes.
+      const thingClasses = fixture.panoptic?.perClass.filter((c) => c.isThing);
+      const trueThings = thingClasses
+        ? `, ${thingClasses.reduce((n, c) => n + c.tp + c.fn, 0)} true thing instances`
+        : "";
       rows.push([
         `PQ / SQ / RQ on the Cityscapes-format test frame with true instances (deeplab2 test data: ` +
         `${fixture.frames} frame${fixture.frames === 1 ? "" : "s"}${trueThings}) (%)`,

@@ -52,7 +52,16 @@ Deno.test("summaryRows reads the evaluation, the run record and the benchmark ra
     join(run, FIXTURE_RECORD),
     JSON.stringify({
       frames: 1,
-      panoptic: { all: { pq: 0.25, sq: 0.5, rq: 0.5 }, things: { pq: 0.2, sq: 0.8, rq: 0.25, tp: 3, fp: 9, fn: 2 } },
+      // Two thing classes: 3 + 2 true instances, while the averaged things summary says tp 1.5, fn 1.
+      panoptic: {
+        all: { pq: 0.25, sq: 0.5, rq: 0.5 },
+        things: { pq: 0.2, sq: 0.8, rq: 0.25, tp: 1.5, fp: 4.5, fn: 1, n: 2 },
+        perClass: [
+          { id: 0, name: "road", isThing: false, pq: 1, sq: 1, rq: 1, tp: 1, fp: 0, fn: 0 },
+          { id: 11, name: "person", isThing: true, pq: 0.2, sq: 0.8, rq: 0.25, tp: 1, fp: 5, fn: 2 },
+          { id: 13, name: "car", isThing: true, pq: 0.2, sq: 0.8, rq: 0.25, tp: 2, fp: 4, fn: 0 },
+        ],
+      },
     }),
   );
   const withFixture = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
