@@ -32,25 +32,28 @@ export function ablationRuns(runsDir: string, prefix = ABLATION_PREFIX): Ablatio
   const names = readdirSync(runsDir)
     .filter((n) => n.startsWith(prefix) && existsSync(join(runsDir, n, "train.jsonl")))
     .sort((a, b) => Number(b.endsWith("-baseline")) - Number(a.endsWith("-baseline")) || a.localeCompare(b));
-  return names.map((name) => {
-    const dir = join(runsDir, name);
-    const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as TrainConfig;
-    const records = readRecords(dir);
-    const steps = records.filter((r): r is StepRecord => r.type === "step");
-    const last = steps[steps.length - 1];
-    const validations = records.filter((r): r is ValidationRecord => r.type === "validation");
-    const lastValidation = validations[validations.length - 1];
-    const done = last !== undefined && last.step >= config.steps;
-    return {
-      name,
-      shortName: name.slice(prefix.length),
-      config,
-      records,
-      final: done && lastValidation?.step === last.step ? lastValidation : null,
-      steps: last?.step ?? 0,
-      trainingSeconds: last?.elapsedSeconds ?? 0,
-    };
-  });
+  return names.map((name) => readRun(runsDir, name, name.slice(prefix.length)));
+}
+
+/** The run in `runsDir`/`name` (its config and record), shown as `shortName`. */
+export function readRun(runsDir: string, name: string, shortName = name): AblationRun {
+  const dir = join(runsDir, name);
+  const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as TrainConfig;
+  const records = readRecords(dir);
+  const steps = records.filter((r): r is StepRecord => r.type === "step");
+  const last = steps[steps.length - 1];
+  const validations = records.filter((r): r is ValidationRecord => r.type === "validation");
+  const lastValidation = validations[validations.length - 1];
+  const done = last !== undefined && last.step >= config.steps;
+  return {
+    name,
+    shortName,
+    config,
+    records,
+    final: done && lastValidation?.step === last.step ? lastValidation : null,
+    steps: last?.step ?? 0,
+    trainingSeconds: last?.elapsedSeconds ?? 0,
+  };
 }
 
 /** What a run changes against the baseline, from its config description ("Ablation: …"). */

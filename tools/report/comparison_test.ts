@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import {
-  COMPARISON_EVAL,
   comparisonRows,
   comparisonRuns,
   comparisonScores,
@@ -12,28 +11,7 @@ import {
   seedNoise,
   settingChanges,
 } from "./comparison.ts";
-
-function writeRun(root: string, name: string, config: Record<string, unknown>, miou: number | null) {
-  const dir = join(root, "runs", name);
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(join(root, "configs"), { recursive: true });
-  const full = { name, description: name, steps: 2, warmupSteps: 0, ...config };
-  writeFileSync(join(root, "configs", `${name}.json`), JSON.stringify(full));
-  writeFileSync(join(dir, "config.json"), JSON.stringify(full));
-  const steps = [1, 2].map((step) => ({ type: "step", step, elapsedSeconds: 3 * step }));
-  writeFileSync(join(dir, "train.jsonl"), steps.map((l) => JSON.stringify(l)).join("\n") + "\n");
-  if (miou === null) return;
-  writeFileSync(
-    join(dir, COMPARISON_EVAL),
-    JSON.stringify({
-      frames: 60,
-      semantic: { miou },
-      ikaProtocol: { miou: miou - 0.07, classes: 28 },
-      panoptic: { all: { pq: 0.141 }, things: { pq: 0.014 } },
-      instance: { ap: 0.007 },
-    }),
-  );
-}
+import { writeRun } from "./testing/runs.ts";
 
 Deno.test("comparison rows: the reference first, each run's changes from the config files, – where not evaluated", () => {
   const root = mkdtempSync(join(tmpdir(), "compare-"));

@@ -1,12 +1,14 @@
 // The README's results section, generated from the run records (the same ones report.ipynb reads): the summary table
-// of the default run, the ablations of the final recipe and the pseudo instance labels' quality. `deno task report` rewrites the part
-// between the two markers; a test fails when the README no longer matches the records.
+// of the default run, the default models so far, the ablations of the final recipe and the pseudo instance labels'
+// quality. `deno task report` rewrites the part between the two markers; a test fails when the README no longer matches
+// the records.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pseudoLabelSentence, readPseudoLabelQuality } from "../../lib/pseudo_labels/readme.ts";
 import { writeFileAtomic } from "../../lib/io/atomic_write.ts";
 import { DEFAULT_RUN_DIR } from "../../lib/train/config.ts";
 import { COMPARISON_HEADERS, comparisonRows, comparisonRuns, REFERENCE_RUN, seedNoiseSentence } from "./comparison.ts";
+import { MODEL_HISTORY_HEADERS, modelHistory } from "./model_history.ts";
 import { newestBenchRecord, readEvalRecord } from "./records.ts";
 import { summaryRows } from "./summary.ts";
 import { markdownTable } from "../../lib/viz/markdown_table.ts";
@@ -23,11 +25,19 @@ export function resultsMarkdown(root: string): string {
   const evalRecord = readEvalRecord(evalPath);
   const bench = newestBenchRecord(join(root, "tools", "bench", "results"), "train-step");
   const parts = [
-    `Final model \`${DEFAULT_RUN_DIR}\` on the ACDC validation split of KITTI ` +
+    `Default model \`${DEFAULT_RUN_DIR}\` on the ACDC validation split of KITTI ` +
     `(record \`${DEFAULT_RUN_DIR}/eval-acdc_val.json\`, ` +
     `reproduce with \`deno task eval --checkpoint ${DEFAULT_RUN_DIR} --split acdc_val\`):`,
     markdownTable(["measure", "value"], summaryRows(runDir, evalRecord, bench)),
   ];
+  const history = modelHistory(join(root, "runs"), join(root, "configs"));
+  if (history.length > 1) {
+    parts.push(
+      "The default models so far, oldest first (each row's change is against the row above, from the configs; " +
+        "scored on the validation split by `deno task eval --checkpoint runs/<name> --split acdc_val`):",
+      markdownTable(MODEL_HISTORY_HEADERS, comparisonRows(history)),
+    );
+  }
   const runs = comparisonRuns(join(root, "runs"), join(root, "configs"));
   if (runs.length) {
     parts.push(

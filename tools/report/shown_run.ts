@@ -1,4 +1,4 @@
-// The training run a notebook shows: the default run (runs/final) once its model is exported, otherwise a smoke run
+// The training run a notebook shows: the default run (DEFAULT_RUN_NAME) once its model is exported, otherwise a smoke run
 // (configs/smoke.json, a few steps on tiny crops, ~10 s) trained on the spot into a temporary folder (load it with
 // lib/model/load.ts).
 import { existsSync, mkdtempSync } from "node:fs";
