@@ -10,6 +10,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-webgl";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import "../lib/model/layers.ts"; // registers the custom layers model.json names
+import { fuseForInference } from "../lib/model/inference_fusion.ts";
 import { panopticFromModelHeads, predictHeads, sampleHeads } from "../lib/model/inference.ts";
 import { panopticAnnotations, panopticOverlay, panopticSegments } from "../lib/viz/panoptic_overlay.ts";
 import type { ExampleList } from "../tools/web/page.ts";
@@ -127,6 +128,7 @@ async function main() {
   backendText = await startBackend(params.get("backend"));
   status(`${backendText}: loading the model…`);
   const model = await tfl.loadLayersModel("model/model.json");
+  fuseForInference(model);
   const examples = await (await fetch("examples/index.json")).json() as ExampleList;
   const picker = $<HTMLSelectElement>("example");
   picker.append(...examples.frames.map((f) => Object.assign(document.createElement("option"), { textContent: f })));

@@ -20,6 +20,7 @@ import { writeFileAtomic } from "../io/atomic_write.ts";
 import { writeLabelIdsPng, writePanopticJson, writePanopticPng } from "./export.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import { panopticFigure } from "../viz/panoptic_figure.ts";
+import { canvasPng } from "../viz/grid.ts";
 import type { PanopticDrawOptions } from "../viz/panoptic_overlay.ts";
 import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
 
@@ -169,7 +170,7 @@ export async function writePrediction(
     writePanopticPng(dirname(files.panoptic), stem, prediction.panoptic, width, height),
     writePng(files.semantic, { data: trainIdsToColors(prediction.semantic), width, height, channels: 3 }),
     writeLabelIdsPng(files.labelIds, prediction.semantic, width, height),
-    figure.encode("png").then((png) => writeFileAtomic(files.overlay, new Uint8Array(png))),
+    canvasPng(figure).then((png) => writeFileAtomic(files.overlay, png)),
   ]);
 
   const scores = new Map(prediction.instances.map((inst) => [inst.panopticId, inst.score]));

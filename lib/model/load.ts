@@ -1,5 +1,6 @@
-// Loads a trained Panoptic-DeepLab model from a run folder (its exported model/, else its newest checkpoint),
-// a model folder (model.json + weights.bin) or a checkpoint step folder, with the training step it reached.
+// Loads a trained Panoptic-DeepLab model for inference from a run folder (its exported model/, else its newest
+// checkpoint), a model folder (model.json + weights.bin) or a checkpoint step folder, with the training step it reached;
+// its depthwise layers run fused (lib/model/inference_fusion.ts).
 import * as tfl from "@tensorflow/tfjs-layers";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -7,6 +8,7 @@ import { latestCheckpointPath, layersModelFiles, loadCheckpoint } from "./checkp
 import { HEADS } from "./outputs.ts";
 import { type LabelSetName, labelSetOfChannels } from "../data/labels/descriptor.ts";
 import "./layers.ts"; // registers the custom layers a saved topology names
+import { fuseForInference } from "./inference_fusion.ts";
 
 export interface LoadedModel {
   model: tfl.LayersModel;
@@ -89,5 +91,6 @@ export async function loadPanopticModel(path: string): Promise<LoadedModel> {
     model.dispose();
     throw new Error(`${join(modelDir, MODEL_JSON)}: ${(e as Error).message}`);
   }
+  fuseForInference(model);
   return { model, modelDir, runDir, step, labels };
 }
