@@ -7,12 +7,7 @@ import { sharedData } from "../testing/shared_data.ts";
 import { normalizeImages } from "./backbone.ts";
 import { centernetDir, loadCenternet } from "./centernet_package.ts";
 import { assertOddSizeFeatures } from "./testing/feature_shapes.ts";
-import {
-  buildMobileNetV3Coco,
-  graphWeightName,
-  V3_FEATURE_CHANNELS,
-  V3_FEATURE_LAYERS,
-} from "./mobilenet_v3.ts";
+import { buildMobileNetV3Coco, graphWeightName, V3_FEATURE_CHANNELS, V3_FEATURE_LAYERS } from "./mobilenet_v3.ts";
 import { HARD_SCALE, hardSwish } from "./mobilenet_v3_layers.ts";
 
 await initBackend();
