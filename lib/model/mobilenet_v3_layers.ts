@@ -4,6 +4,7 @@
 // browser bundle can register them without it.
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { hardSwishInference } from "../runtime/hard_swish.ts";
 import { relu6Backprop } from "../runtime/relu6_backprop.ts";
 import { relu6 } from "./folded_conv_bn.ts";
 
@@ -33,7 +34,9 @@ export const hardSwish = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]
 export class HardSwish extends tfl.layers.Layer {
   static className = "HardSwish";
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return hardSwish(Array.isArray(inputs) ? inputs[0] : inputs);
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    // The same values either way; outside a gradient tape as one kernel where the backend has it.
+    return tf.engine().state.gradientDepth > 0 ? hardSwish(x) : hardSwishInference(x, HARD_SCALE);
   }
 }
 tf.serialization.registerClass(HardSwish);

@@ -8,7 +8,8 @@ import { normalizeImages } from "./backbone.ts";
 import { centernetDir, loadCenternet } from "./centernet_package.ts";
 import { assertOddSizeFeatures } from "./testing/feature_shapes.ts";
 import { buildMobileNetV3Coco, graphWeightName, V3_FEATURE_CHANNELS, V3_FEATURE_LAYERS } from "./mobilenet_v3.ts";
-import { HARD_SCALE, hardSwish } from "./mobilenet_v3_layers.ts";
+import { HARD_SCALE, HardSwish, hardSwish } from "./mobilenet_v3_layers.ts";
+import { seeded } from "../runtime/kernels/testing/kernel_check.ts";
 
 await initBackend();
 
@@ -100,4 +101,18 @@ Deno.test({
     encoder.dispose();
     for (const e of errors) assert.ok(e < 1e-3, `relative error ${e}`);
   },
+});
+
+Deno.test("the HardSwish layer gives the same values outside a gradient tape (one kernel) as inside (ops)", () => {
+  const layer = new HardSwish({});
+  const x = tf.tensor4d(seeded(2 * 5 * 7 * 9, 4).map((v) => 8 * v), [2, 5, 7, 9]);
+  const inference = layer.call(x) as tf.Tensor;
+  let training: Float32Array | undefined;
+  tf.grad((t: tf.Tensor) => {
+    const y = layer.call(t) as tf.Tensor;
+    training = y.dataSync() as Float32Array;
+    return tf.sum(y);
+  })(x);
+  assert.deepEqual(Array.from(inference.dataSync()), Array.from(training!));
+  tf.dispose([x, inference]);
 });

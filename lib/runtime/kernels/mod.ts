@@ -1,8 +1,9 @@
 // Registers the wasm kernels training needs: the conv/depthwise gradients tfjs-wasm lacks, our fused ReLU6 gradient
-// and softmax cross-entropy, and faster replacements for stock kernels that dominate a training step (BatchMatMul,
-// Conv2D, Conv2DBackpropInput, Slice, SplitV, Transpose, Tile, copying Identity, leading-axis Sum/Mean); first it
-// starts the SIMD pool (lib/runtime/kernels/simd) on tfjs-wasm's heap. Also patches the cpu backend's ResizeBilinearGrad
-// shape bug where present, and on webgpu (which gets none of the wasm kernels) the AddN that fails past 7 inputs.
+// and softmax cross-entropy (and the MobileNetV3 encoder's hard-swish at inference), and faster replacements for stock
+// kernels that dominate a training step (BatchMatMul, Conv2D, Conv2DBackpropInput, Slice, SplitV, Transpose, Tile,
+// copying Identity, leading-axis Sum/Mean); first it starts the SIMD pool (lib/runtime/kernels/simd) on tfjs-wasm's
+// heap. Also patches the cpu backend's ResizeBilinearGrad shape bug where present, and on webgpu (which gets none of
+// the wasm kernels) the AddN that fails past 7 inputs.
 import * as tf from "@tensorflow/tfjs-core";
 import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
@@ -11,6 +12,7 @@ import { conv2dConfig } from "./conv2d.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { fixCpuResizeBilinearGrad } from "./cpu_resize_bilinear_grad.ts";
+import { hardSwishConfig } from "./hard_swish.ts";
 import { depthwiseBackpropFilterConfig } from "./depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./depthwise_backprop_input.ts";
 import { startSimdPool, type WasmHeap } from "./simd/pool.ts";
@@ -24,11 +26,15 @@ import { transposeConfig } from "./transpose.ts";
 import { stockKernels } from "./wasm_ops.ts";
 import { fixWebgpuAddN } from "./webgpu_add_n.ts";
 
-/** Kernels wasm does not have: tfjs' missing gradients, and our fused ReLU6 gradient and softmax cross-entropy. */
+/**
+ * Kernels wasm does not have: tfjs' missing gradients, and our fused ReLU6 gradient, softmax cross-entropy and
+ * hard-swish (inference).
+ */
 export const WASM_MISSING_KERNELS: KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
+  hardSwishConfig,
   relu6BackpropConfig,
   softmaxCrossEntropyConfig,
 ];

@@ -185,6 +185,31 @@
       (local.set $out (i32.add (local.get $out) (i32.const 4)))
       (br $loop))))
 
+  ;; out[i] = x[i] * (min(max(x[i] + 3, 0), 6) * scale) for i < count, scale given as its f32 bits: hard-swish, operation
+  ;; for operation as four tfjs ops compute it (lib/runtime/hard_swish.ts), so the values are the same bit for bit.
+  (func $hardSwish (param $x i32) (param $out i32) (param $count i32) (param $scaleBits i32)
+    (local $end i32) (local $vectorEnd i32) (local $v v128) (local $scale v128) (local $f f32)
+    (local.set $scale (f32x4.splat (f32.reinterpret_i32 (local.get $scaleBits))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $count) (i32.const 2))))
+    (local.set $vectorEnd (i32.add (local.get $x) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
+    (block $vDone (loop $vLoop
+      (br_if $vDone (i32.ge_u (local.get $x) (local.get $vectorEnd)))
+      (local.set $v (v128.load (local.get $x)))
+      (v128.store (local.get $out) (f32x4.mul (local.get $v) (f32x4.mul (local.get $scale)
+        (f32x4.min (f32x4.max (f32x4.add (local.get $v) (f32x4.splat (f32.const 3))) (f32x4.splat (f32.const 0)))
+          (f32x4.splat (f32.const 6))))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $vLoop)))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $f (f32.load (local.get $x)))
+      (f32.store (local.get $out) (f32.mul (local.get $f) (f32.mul (f32x4.extract_lane 0 (local.get $scale))
+        (f32.min (f32.max (f32.add (local.get $f) (f32.const 3)) (f32.const 0)) (f32.const 6)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (br $loop))))
+
   ;; e^x in each lane for x <= 0 (relative error ~1e-7; x below -87 counts as -87, e^-87 ~ 1.6e-38):
   ;; x = k ln2 + r, |r| <= ln2 / 2, e^r by its Taylor polynomial to r^6, 2^k from the exponent bits.
   (func $exp4 (param $x v128) (result v128)
@@ -344,8 +369,8 @@
     (block $done (loop $next
       (br_if $done (i32.eqz (local.get $count)))
       (block $call
-        (block $k3 (block $k2 (block $k1 (block $k0
-          (br_table $k0 $k1 $k2 $k3 $call (local.get $kernel)))
+        (block $k4 (block $k3 (block $k2 (block $k1 (block $k0
+          (br_table $k0 $k1 $k2 $k3 $k4 $call (local.get $kernel)))
           (call $accumulate
             (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
             (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))
@@ -365,11 +390,15 @@
             (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
             (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table)))
           (br $call))
-        (call $softmaxCrossEntropy
+          (call $softmaxCrossEntropy
+            (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
+            (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))
+            (i32.load offset=16 (local.get $table)) (i32.load offset=20 (local.get $table))
+            (i32.load offset=24 (local.get $table)))
+          (br $call))
+        (call $hardSwish
           (i32.load offset=0 (local.get $table)) (i32.load offset=4 (local.get $table))
-          (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))
-          (i32.load offset=16 (local.get $table)) (i32.load offset=20 (local.get $table))
-          (i32.load offset=24 (local.get $table))))
+          (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))))
       (local.set $table (i32.add (local.get $table) (i32.const 52)))
       (local.set $count (i32.sub (local.get $count) (i32.const 1)))
       (br $next))))

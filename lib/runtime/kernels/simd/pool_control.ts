@@ -10,7 +10,13 @@ export const PRODUCTS_BLOCK = 16;
 export const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** The kernels of kernels.wat's runTable, by their number there. */
-export const KERNELS = { accumulate: 0, accumulateProducts: 1, relu6Backprop: 2, softmaxCrossEntropy: 3 } as const;
+export const KERNELS = {
+  accumulate: 0,
+  accumulateProducts: 1,
+  relu6Backprop: 2,
+  softmaxCrossEntropy: 3,
+  hardSwish: 4,
+} as const;
 export type KernelName = keyof typeof KERNELS;
 
 /**
