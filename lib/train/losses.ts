@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { PanopticTargets } from "../data/pipeline/targets.ts";
 import { IGNORE_ID } from "../data/labels/cityscapes_labels.ts";
+import { softmaxCrossEntropy } from "./cross_entropy.ts";
 
 /** The targets of a batch of N images on the H x W output grid (lib/data/pipeline/targets.ts maps, stacked as tensors). */
 export interface PanopticTargetTensors {
@@ -94,13 +95,6 @@ function topKMask(x: tf.Tensor2D, k: number): tf.Tensor2D {
   return tf.scatterND(positions, tf.ones([n * k]), [n, p]);
 }
 
-/** Per-pixel softmax cross-entropy [N,H,W] of logits [N,H,W,C] against int labels (out-of-range labels give logsumexp). */
-function crossEntropy(logits: tf.Tensor4D, labels: tf.Tensor3D): tf.Tensor3D {
-  const classes = logits.shape[3];
-  const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.cast(labels, "int32"), classes)), 3);
-  return tf.sub(tf.logSumExp(logits, 3), picked) as tf.Tensor3D;
-}
-
 function checkShapes(predictions: PanopticPredictions, targets: PanopticTargetTensors): void {
   const [n, h, w] = targets.semantic.shape;
   const expect = (what: string, shape: number[], wanted: number[]) => {
@@ -131,7 +125,7 @@ export function panopticLoss(
     const flat = (x: tf.Tensor) => tf.reshape(x, [n, -1]) as tf.Tensor2D;
     const keep = tf.cast(tf.notEqual(targets.semantic, o.ignoreLabel), "float32");
     const semanticPixels = tf.mul(
-      crossEntropy(predictions.semanticLogits, targets.semantic),
+      softmaxCrossEntropy(predictions.semanticLogits, targets.semantic),
       tf.mul(targets.semanticWeights, keep),
     );
     const centerPixels = tf.mul(
