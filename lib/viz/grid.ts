@@ -1,5 +1,5 @@
-// Image grids with captions and offset-arrow overlays drawn with @napi-rs/canvas; returns PNG bytes for
-// notebooks (Deno.jupyter.image) and reports.
+// Image grids with captions and offset-arrow overlays drawn with @napi-rs/canvas; returns PNG bytes (encoded by
+// sharp) for notebooks (Deno.jupyter.image) and reports.
 
 import { type Canvas, createCanvas, type SKRSContext2D } from "@napi-rs/canvas";
 import { encodePng } from "../io/image_io.ts";
