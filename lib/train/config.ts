@@ -70,7 +70,7 @@ export interface TrainConfig {
  * The run (under runs/) that eval, predict, the web page, the report and the README use unless told otherwise: the
  * default model (the earlier ones, runs/default and runs/final, stay beside it; tools/report/model_history.ts).
  */
-export const DEFAULT_RUN_NAME = "final-4";
+export const DEFAULT_RUN_NAME = "final-3";
 /** That run's folder, relative to the project. */
 export const DEFAULT_RUN_DIR = `runs/${DEFAULT_RUN_NAME}`;
 
