@@ -18,6 +18,7 @@ import {
   type ValidationRecord,
 } from "../lib/train/trainer.ts";
 import { PROJECT_ROOT } from "../lib/io/project.ts";
+import { loadPanopticModel } from "../lib/model/load.ts";
 import { TINY_TRAINING } from "./testing/tiny_training.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
@@ -90,6 +91,39 @@ Deno.test("2 steps straight equal 1 step + stop + resume + 1 step, bit for bit; 
     "the resumed run's training time goes on from the checkpoint",
   );
   assert.ok(existsSync(join(runs, "resumed", EXPORT_DIR, "model.json")));
+});
+
+Deno.test("initialWeights starts a new run from a trained model; a missing or different model is refused first", async () => {
+  const runs = mkdtempSync(join(tmpdir(), "runs-"));
+  const quiet = { runsDir: runs, workers: 1, report: () => {}, resume: false, maxMinutes: null };
+  await train(tinyConfig("source"), quiet);
+  // The largest difference between two runs' exported weights.
+  const difference = async (a: string, b: string) => {
+    const [x, y] = await Promise.all([a, b].map((run) => loadPanopticModel(join(runs, run))));
+    const values = (m: typeof x) => m.model.weights.map((w) => w.read().dataSync());
+    const [vx, vy] = [values(x), values(y)];
+    x.model.dispose();
+    y.model.dispose();
+    return Math.max(...vx.map((w, i) => Math.max(...w.map((v, j) => Math.abs(v - vy[i][j])))));
+  };
+  // A rate too small to move a float16-exported weight: the export equals the one the run started from.
+  const still = { steps: 1, warmupSteps: 0, learningRate: 1e-12 };
+  await train(tinyConfig("tuned", { ...still, initialWeights: join(runs, "source") }), quiet);
+  assert.equal(await difference("tuned", "source"), 0, "the tuned run did not start from the source's weights");
+  await train(tinyConfig("fresh", still), quiet);
+  assert.ok(await difference("fresh", "source") > 0, "a run without initialWeights starts elsewhere");
+  await assert.rejects(
+    train(tinyConfig("missing", { initialWeights: join(runs, "nowhere") }), quiet),
+    /initialWeights: .*nowhere: no such checkpoint or model folder/,
+  );
+  assert.ok(!existsSync(join(runs, "missing")));
+  const other = tinyConfig("other", {
+    initialWeights: join(runs, "source"),
+    model: { ...DEFAULT_TRAIN_CONFIG.model, labels: "acdc30" },
+  });
+  await assert.rejects(train(other, quiet), /initialWeights: .*source.* holds other weights than this configuration/);
+  assert.deepEqual(readdirSync(join(runs, "other")), []);
+  rmSync(runs, { recursive: true });
 });
 
 Deno.test("a run folder holding only records is refused without --resume and left byte for byte as it was", async () => {

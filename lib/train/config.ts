@@ -52,6 +52,12 @@ export interface TrainConfig {
   loss: LossOptions;
   /** The network (numClasses follows model.labels). */
   model: Partial<Omit<PanopticDeepLabConfig, "numClasses">>;
+  /**
+   * A trained model whose weights a new run starts from (a run, model or checkpoint folder, as eval's --checkpoint takes;
+   * relative to the project), e.g. to fine-tune or to restart a finished run's schedule; its network must be the one
+   * `model` builds. null = the encoder's pretrained weights and freshly initialised decoders.
+   */
+  initialWeights: string | null;
   validation: {
     /** Validate every N steps (and at the end); 0 = only at the end. */
     everySteps: number;
@@ -103,6 +109,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   // The COCO encoder: the encoder comparison (runs/compare-*) scored it level with MobileNetV2 within the noise
   // between two seeds, at 21 % fewer FLOPs and faster steps.
   model: { pretrained: true, encoder: "mobilenet_v3_coco" },
+  initialWeights: null,
   validation: { everySteps: 275, frames: 20, scale: 1 },
   checkpoint: { everyMinutes: 10, keep: 2 },
   seed: 1,
@@ -118,7 +125,9 @@ const PARTIAL_SECTIONS: Record<string, Record<string, unknown>> = {
 };
 
 /** Keys whose value may be null (see TrainConfig). */
-const NULLABLE = new Set(["augment", "data.instanceDir"]);
+const NULLABLE = new Set(["augment", "data.instanceDir", "initialWeights"]);
+/** Nullable keys whose default is null, with the type of their other values. */
+const NULL_DEFAULT_TYPES: Record<string, string> = { initialWeights: "string" };
 
 /** Merges `override` into `base`, checking keys and types against `base`. */
 function merge(base: unknown, override: Json, path: string, file: string): unknown {
@@ -129,6 +138,10 @@ function merge(base: unknown, override: Json, path: string, file: string): unkno
   if (override === null) {
     if (NULLABLE.has(path)) return null;
     fail("must not be null");
+  }
+  if (base === null && path in NULL_DEFAULT_TYPES) {
+    if (typeof override !== NULL_DEFAULT_TYPES[path]) fail(`must be a ${NULL_DEFAULT_TYPES[path]} or null`);
+    return override;
   }
   if (typeof base !== "object" || Array.isArray(base)) {
     if (Array.isArray(base)) {
@@ -162,6 +175,7 @@ export function validateConfig(c: TrainConfig, file: string): TrainConfig {
   check(isCount(c.warmupSteps, 0) && c.warmupSteps < c.steps, "warmupSteps", "an integer in [0, steps)");
   check(c.weightDecay >= 0, "weightDecay", "≥ 0");
   check(c.clipNorm >= 0, "clipNorm", "≥ 0 (0 = off)");
+  check(c.initialWeights !== "", "initialWeights", "a folder or null");
   check(/^[\w.-]+$/.test(c.name), "name", `letters, digits, _ . - only, not "${c.name}"`);
   if (c.augment) {
     check(c.augment.minScale > 0 && c.augment.minScale <= c.augment.maxScale, "augment", "0 < minScale <= maxScale");

@@ -20,6 +20,8 @@ Deno.test("a partial config overrides only what it names", () => {
   assert.equal(c.validation.scale, DEFAULT_TRAIN_CONFIG.validation.scale);
   assert.equal(c.augment, null);
   assert.deepEqual(c.crop, DEFAULT_TRAIN_CONFIG.crop);
+  assert.equal(c.initialWeights, null);
+  assert.equal(loadConfig(file({ initialWeights: "runs/final-3" })).initialWeights, "runs/final-3");
 });
 
 Deno.test("unknown keys, wrong types and bad values are errors naming the file and the key", () => {
@@ -55,6 +57,8 @@ Deno.test("typos under model and loss are unknown keys; values out of range are 
     [{ weightDecay: -0.1 }, /weightDecay must be ≥ 0/],
     [{ pipelineWorkers: -1 }, /pipelineWorkers must be an integer ≥ 0/],
     [{ steps: null }, /steps must not be null/],
+    [{ initialWeights: 3 }, /initialWeights must be a string or null/],
+    [{ initialWeights: "" }, /initialWeights must be a folder or null/],
   ];
   for (const [content, message] of cases) {
     const path = file(content);

@@ -15,8 +15,10 @@ import { writeFileAtomic } from "../io/atomic_write.ts";
 import { buildPanopticDeepLab, DEFAULT_MODEL_CONFIG } from "../model/panoptic_deeplab.ts";
 import { type DatasetDescriptor, LABEL_SETS } from "../data/labels/descriptor.ts";
 import { latestCheckpointPath } from "../model/checkpoint.ts";
+import { loadPanopticModel, resolveModelDir } from "../model/load.ts";
 import type { TrainConfig } from "./config.ts";
 import { createTrainer } from "./data_parallel.ts";
+import { readCopies } from "./local_trainer.ts";
 import { exportFloat16 } from "./float16_export.ts";
 import { panopticTaskSpec, toArrayBatch } from "./panoptic_task.ts";
 import { learningRate } from "./schedule.ts";
@@ -173,6 +175,13 @@ function checkRunFolder(runDir: string, options: TrainOptions): void {
  */
 export async function train(c: TrainConfig, options: TrainOptions): Promise<TrainOutcome> {
   const runDir = resolve(options.runsDir, c.name);
+  if (!options.resume && c.initialWeights !== null) {
+    try {
+      resolveModelDir(c.initialWeights);
+    } catch (e) {
+      throw new Error(`initialWeights: ${(e as Error).message}`);
+    }
+  }
   checkRunFolder(runDir, options); // before the lock, so that a refused folder is left untouched
   const lock = lockRun(runDir);
   try {
@@ -183,10 +192,23 @@ export async function train(c: TrainConfig, options: TrainOptions): Promise<Trai
   }
 }
 
+/** The weights of the trained model at `path` (see TrainConfig.initialWeights), checked to be those `like` has. */
+async function initialWeights(path: string, like: tfl.LayersModel): Promise<Float32Array[]> {
+  const loaded = await loadPanopticModel(path);
+  try {
+    const layout = (m: tfl.LayersModel) => m.weights.map((w) => `${w.originalName} ${w.shape.join("x")}`).join();
+    if (layout(loaded.model) !== layout(like)) {
+      throw new Error(`initialWeights: ${loaded.modelDir} holds other weights than this configuration's model builds`);
+    }
+    return await readCopies(loaded.model.weights.map((w) => w.read()));
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
 async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string): Promise<TrainOutcome> {
   const checkpoints = join(runDir, CHECKPOINT_DIR);
   const recordPath = join(runDir, RECORD_FILE);
-  writeFileAtomic(join(runDir, CONFIG_FILE), JSON.stringify(c, null, 2) + "\n");
 
   const labels = LABEL_SETS[c.model.labels ?? DEFAULT_MODEL_CONFIG.labels];
   const taskOptions = { model: c.model, loss: c.loss };
@@ -205,7 +227,10 @@ async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string
       const state = await trainer.restore(checkpoints);
       if (!state) throw new Error(`${checkpoints}: no checkpoint to resume from`);
       step = state.step;
+    } else if (c.initialWeights !== null) {
+      await trainer.setWeights(await initialWeights(c.initialWeights, evalModel));
     }
+    writeFileAtomic(join(runDir, CONFIG_FILE), JSON.stringify(c, null, 2) + "\n");
     const elapsedBefore = truncateRecords(recordPath, step);
     const append = (record: StepRecord | ValidationRecord) => {
       const line = JSON.stringify(record) + "\n";
