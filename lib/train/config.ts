@@ -126,8 +126,8 @@ const PARTIAL_SECTIONS: Record<string, Record<string, unknown>> = {
 
 /** Keys whose value may be null (see TrainConfig). */
 const NULLABLE = new Set(["augment", "data.instanceDir", "initialWeights"]);
-/** Nullable keys whose default is null, with the type of their other values. */
-const NULL_DEFAULT_TYPES: Record<string, string> = { initialWeights: "string" };
+/** Nullable keys whose default is null and whose other values are strings. */
+const NULL_DEFAULT_STRINGS = new Set(["initialWeights"]);
 
 /** Merges `override` into `base`, checking keys and types against `base`. */
 function merge(base: unknown, override: Json, path: string, file: string): unknown {
@@ -139,8 +139,8 @@ function merge(base: unknown, override: Json, path: string, file: string): unkno
     if (NULLABLE.has(path)) return null;
     fail("must not be null");
   }
-  if (base === null && path in NULL_DEFAULT_TYPES) {
-    if (typeof override !== NULL_DEFAULT_TYPES[path]) fail(`must be a ${NULL_DEFAULT_TYPES[path]} or null`);
+  if (base === null && NULL_DEFAULT_STRINGS.has(path)) {
+    if (typeof override !== "string") fail("must be a string or null");
     return override;
   }
   if (typeof base !== "object" || Array.isArray(base)) {
