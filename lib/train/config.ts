@@ -74,7 +74,8 @@ export interface TrainConfig {
 
 /**
  * The run (under runs/) that eval, predict, the web page, the report and the README use unless told otherwise: the
- * default model (the earlier ones, runs/default and runs/final, stay beside it; tools/report/model_history.ts).
+ * default model (the earlier ones, runs/default, runs/final and runs/final-4, stay beside it;
+ * tools/report/model_history.ts).
  */
 export const DEFAULT_RUN_NAME = "final-3";
 /** That run's folder, relative to the project. */

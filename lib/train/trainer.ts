@@ -1,7 +1,7 @@
 // The training loop: seeded input pipeline → (data-parallel) Adam steps with a poly learning rate and warm-up →
 // a JSONL record of every step and validation in runs/<name>/train.jsonl, periodic atomic checkpoints (also on
 // SIGINT/SIGTERM/SIGHUP, when a wrapper such as npx ends, and at a time limit), resume that continues bit for bit, and
-// a float16 export of the final model.
+// a float16 export of the final model. A new run may start from a trained model's weights (config initialWeights).
 // The run folder is locked while a training writes to it, and an existing run is only ever continued (--resume).
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
