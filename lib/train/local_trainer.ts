@@ -1,6 +1,7 @@
 // One training step in this thread: forward, backward and Adam on a task's trainable weights; also the gradient
 // computation that data-parallel workers share.
 import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
 import { loadLatest, saveCheckpoint } from "../model/checkpoint.ts";
 import {
   type AdamConfig,
@@ -89,6 +90,12 @@ export function saveTrainer(task: TrainTask, optimizer: tf.Optimizer, dir: strin
   return saveCheckpoint(dir, { model: task.model, optimizer, ...state }, keep);
 }
 
+/** Whether two models hold the same weights by name and shape, in the same order (so one's values fit the other). */
+export function sameWeightLayout(a: tfl.LayersModel, b: tfl.LayersModel): boolean {
+  const layout = (m: tfl.LayersModel) => m.weights.map((w) => `${w.originalName} ${w.shape.join("x")}`).join();
+  return layout(a) === layout(b);
+}
+
 /**
  * Restores the newest checkpoint of `dir` into the task's model and a fresh optimizer made by `makeOptimizer`;
  * returns the optimizer and the state, or null when `dir` has no checkpoint.
@@ -104,9 +111,7 @@ export async function restoreTrainer(
     optimizer.dispose();
     return null;
   }
-  const names = task.model.weights.map((w) => w.originalName);
-  const stored = loaded.model.weights.map((w) => w.originalName);
-  if (names.join() !== stored.join()) {
+  if (!sameWeightLayout(task.model, loaded.model)) {
     loaded.model.dispose();
     optimizer.dispose();
     throw new Error(`${loaded.path}: its model has other weights than this configuration builds`);

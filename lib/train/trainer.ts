@@ -18,7 +18,7 @@ import { latestCheckpointPath } from "../model/checkpoint.ts";
 import { loadPanopticModel, resolveModelDir } from "../model/load.ts";
 import type { TrainConfig } from "./config.ts";
 import { createTrainer } from "./data_parallel.ts";
-import { readCopies } from "./local_trainer.ts";
+import { readCopies, sameWeightLayout } from "./local_trainer.ts";
 import { exportFloat16 } from "./float16_export.ts";
 import { panopticTaskSpec, toArrayBatch } from "./panoptic_task.ts";
 import { learningRate } from "./schedule.ts";
@@ -196,8 +196,7 @@ export async function train(c: TrainConfig, options: TrainOptions): Promise<Trai
 async function initialWeights(path: string, like: tfl.LayersModel): Promise<Float32Array[]> {
   const loaded = await loadPanopticModel(path);
   try {
-    const layout = (m: tfl.LayersModel) => m.weights.map((w) => `${w.originalName} ${w.shape.join("x")}`).join();
-    if (layout(loaded.model) !== layout(like)) {
+    if (!sameWeightLayout(loaded.model, like)) {
       throw new Error(`initialWeights: ${loaded.modelDir} holds other weights than this configuration's model builds`);
     }
     return await readCopies(loaded.model.weights.map((w) => w.read()));
