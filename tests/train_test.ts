@@ -15,11 +15,13 @@ import {
   readRecords,
   type StepRecord,
   train,
+  type TrainEvent,
   type ValidationRecord,
 } from "../lib/train/trainer.ts";
 import { PROJECT_ROOT } from "../lib/io/project.ts";
 import { loadPanopticModel } from "../lib/model/load.ts";
 import { TINY_TRAINING } from "./testing/tiny_training.ts";
+import { TRAIN_ID_TO_ACDC30 } from "../lib/data/labels/acdc_labels.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
 const KITTI = join(PROJECT_ROOT, "data", "kitti");
@@ -97,31 +99,69 @@ Deno.test("initialWeights starts a new run from a trained model; a missing or di
   const runs = mkdtempSync(join(tmpdir(), "runs-"));
   const quiet = { runsDir: runs, workers: 1, report: () => {}, resume: false, maxMinutes: null };
   await train(tinyConfig("source"), quiet);
-  // The largest difference between two runs' exported weights.
-  const difference = async (a: string, b: string) => {
-    const [x, y] = await Promise.all([a, b].map((run) => loadPanopticModel(join(runs, run))));
-    const values = (m: typeof x) => m.model.weights.map((w) => w.read().dataSync());
-    const [vx, vy] = [values(x), values(y)];
-    x.model.dispose();
-    y.model.dispose();
-    return Math.max(...vx.map((w, i) => Math.max(...w.map((v, j) => Math.abs(v - vy[i][j])))));
+  // Each run's exported weights by name.
+  const weights = async (run: string) => {
+    const { model } = await loadPanopticModel(join(runs, run));
+    const named = new Map(model.weights.map((w) => [w.originalName, w.read().dataSync() as Float32Array]));
+    model.dispose();
+    return named;
+  };
+  // The largest difference between two runs' exported weights, over the weights `a` has that `keep` keeps.
+  const difference = async (a: string, b: string, keep = (_name: string) => true) => {
+    const [x, y] = await Promise.all([weights(a), weights(b)]);
+    const kept = [...x].filter(([name]) => keep(name));
+    return Math.max(...kept.map(([name, w]) => Math.max(...w.map((v, j) => Math.abs(v - y.get(name)![j])))));
   };
   // A rate too small to move a float16-exported weight: the export equals the one the run started from.
   const still = { steps: 1, warmupSteps: 0, learningRate: 1e-12 };
-  await train(tinyConfig("tuned", { ...still, initialWeights: join(runs, "source") }), quiet);
+  const reported: TrainEvent[] = [];
+  const from = join(runs, "source");
+  await train(tinyConfig("tuned", { ...still, initialWeights: from }), { ...quiet, report: (e) => reported.push(e) });
   assert.equal(await difference("tuned", "source"), 0, "the tuned run did not start from the source's weights");
+  assert.deepEqual(reported.find((e) => e.type === "start"), {
+    type: "start",
+    step: 0,
+    steps: 1,
+    runDir: join(runs, "tuned"),
+    startedFrom: from,
+  });
   await train(tinyConfig("fresh", still), quiet);
   assert.ok(await difference("fresh", "source") > 0, "a run without initialWeights starts elsewhere");
+
+  // Into a head of ACDC-30's classes: each trainId's channel is carried, every other weight whole.
+  reported.length = 0;
+  const acdc30 = { ...DEFAULT_TRAIN_CONFIG.model, labels: "acdc30" as const };
+  await train(tinyConfig("more-classes", { ...still, initialWeights: from, model: acdc30 }), {
+    ...quiet,
+    report: (e) => reported.push(e),
+  });
+  const outsideHead = (name: string) => !name.startsWith("semantic_logits/");
+  assert.equal(await difference("source", "more-classes", outsideHead), 0);
+  const [source, tuned] = await Promise.all([weights("source"), weights("more-classes")]);
+  const [kernel19, kernel30] = [source.get("semantic_logits/kernel")!, tuned.get("semantic_logits/kernel")!];
+  assert.equal(kernel30.length, (kernel19.length / 19) * 30);
+  for (let r = 0; r < kernel19.length / 19; r++) {
+    for (let t = 0; t < 19; t++) assert.equal(kernel30[r * 30 + TRAIN_ID_TO_ACDC30[t]], kernel19[r * 19 + t]);
+  }
+  const start = reported.find((e) => e.type === "start");
+  assert.match(
+    start?.type === "start" ? start.startedFrom ?? "" : "",
+    /source, its cityscapes19 classes carried into acdc30 \(new: parking, rail track, .*, none\)$/,
+  );
+
   await assert.rejects(
     train(tinyConfig("missing", { initialWeights: join(runs, "nowhere") }), quiet),
     /initialWeights: .*nowhere: no such checkpoint or model folder/,
   );
   assert.ok(!existsSync(join(runs, "missing")));
   const other = tinyConfig("other", {
-    initialWeights: join(runs, "source"),
-    model: { ...DEFAULT_TRAIN_CONFIG.model, labels: "acdc30" },
+    initialWeights: from,
+    model: { ...DEFAULT_TRAIN_CONFIG.model, decoderKernel: 5 },
   });
-  await assert.rejects(train(other, quiet), /initialWeights: .*source.* holds other weights than this configuration/);
+  await assert.rejects(
+    train(other, quiet),
+    /initialWeights: .*source.* is another network than this configuration builds: its weight \S+ 3x3x\d+x1 is \S+ 5x5/,
+  );
   assert.deepEqual(readdirSync(join(runs, "other")), []);
   rmSync(runs, { recursive: true });
 });

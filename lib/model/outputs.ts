@@ -3,6 +3,10 @@
 
 /** Output names, in the order the model returns them. */
 export const HEADS = ["semantic", "center", "offset"] as const;
+export type Head = typeof HEADS[number];
+
+/** The name of a head's last convolution (its outputs before upsampling): `semantic`'s channels are its classes. */
+export const logitsLayer = (head: Head) => `${head}_logits`;
 
 /** Input height and width must be multiples of this (the deepest feature used has stride 16). */
 export const SIZE_MULTIPLE = 16;

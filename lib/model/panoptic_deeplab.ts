@@ -10,7 +10,7 @@ import { LABEL_SET_NAMES, LABEL_SETS, type LabelSetName } from "../data/labels/d
 import { AtrousDepthwiseConv2D } from "./atrous_depthwise.ts";
 import { buildBackbone, type FeatureStride } from "./backbone.ts";
 import { buildMobileNetV3Coco } from "./mobilenet_v3.ts";
-import { SIZE_MULTIPLE } from "./outputs.ts";
+import { type Head, logitsLayer, SIZE_MULTIPLE } from "./outputs.ts";
 
 interface EncoderBuild {
   seed: number;
@@ -189,10 +189,10 @@ function decoder(
   return y;
 }
 
-function head(x: S, seeds: Seeds, name: string, hidden: number, outputs: number, kernelSize: number): S {
+function head(x: S, seeds: Seeds, name: Head, hidden: number, outputs: number, kernelSize: number): S {
   const h = separable(x, seeds, `${name}_head`, hidden, { kernelSize });
   const logits = tfl.layers.conv2d({
-    name: `${name}_logits`,
+    name: logitsLayer(name),
     filters: outputs,
     kernelSize: 1,
     kernelInitializer: seeds.linear(),

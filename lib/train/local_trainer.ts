@@ -91,7 +91,7 @@ export function saveTrainer(task: TrainTask, optimizer: tf.Optimizer, dir: strin
 }
 
 /** Whether two models hold the same weights by name and shape, in the same order (so one's values fit the other). */
-export function sameWeightLayout(a: tfl.LayersModel, b: tfl.LayersModel): boolean {
+function sameWeightLayout(a: tfl.LayersModel, b: tfl.LayersModel): boolean {
   const layout = (m: tfl.LayersModel) => m.weights.map((w) => `${w.originalName} ${w.shape.join("x")}`).join();
   return layout(a) === layout(b);
 }

@@ -1,7 +1,8 @@
 // The training loop: seeded input pipeline → (data-parallel) Adam steps with a poly learning rate and warm-up →
 // a JSONL record of every step and validation in runs/<name>/train.jsonl, periodic atomic checkpoints (also on
 // SIGINT/SIGTERM/SIGHUP, when a wrapper such as npx ends, and at a time limit), resume that continues bit for bit, and
-// a float16 export of the final model. A new run may start from a trained model's weights (config initialWeights).
+// a float16 export of the final model. A new run may start from a trained model's weights (config initialWeights), of
+// another label set too.
 // The run folder is locked while a training writes to it, and an existing run is only ever continued (--resume).
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
@@ -16,9 +17,10 @@ import { buildPanopticDeepLab, DEFAULT_MODEL_CONFIG } from "../model/panoptic_de
 import { type DatasetDescriptor, LABEL_SETS } from "../data/labels/descriptor.ts";
 import { latestCheckpointPath } from "../model/checkpoint.ts";
 import { loadPanopticModel, resolveModelDir } from "../model/load.ts";
+import { carryWeights } from "../model/weight_transfer.ts";
 import type { TrainConfig } from "./config.ts";
 import { createTrainer } from "./data_parallel.ts";
-import { readCopies, sameWeightLayout } from "./local_trainer.ts";
+import { readCopies } from "./local_trainer.ts";
 import { exportFloat16 } from "./float16_export.ts";
 import { panopticTaskSpec, toArrayBatch } from "./panoptic_task.ts";
 import { learningRate } from "./schedule.ts";
@@ -58,7 +60,8 @@ export type TrainEvent =
   | ValidationRecord
   | { type: "checkpoint"; step: number; path: string }
   | { type: "validating"; step: number; done: number; total: number }
-  | { type: "start"; step: number; steps: number; runDir: string };
+  /** `startedFrom`: a new run's initialWeights, and how they were carried. */
+  | { type: "start"; step: number; steps: number; runDir: string; startedFrom?: string };
 
 export interface TrainOutcome {
   runDir: string;
@@ -192,14 +195,29 @@ export async function train(c: TrainConfig, options: TrainOptions): Promise<Trai
   }
 }
 
-/** The weights of the trained model at `path` (see TrainConfig.initialWeights), checked to be those `like` has. */
-async function initialWeights(path: string, like: tfl.LayersModel): Promise<Float32Array[]> {
+/**
+ * The weights of the trained model at `path` (see TrainConfig.initialWeights) carried into `like`'s layout, and a
+ * line on what was carried: whole, or class by class into a semantic head of another label set.
+ */
+async function initialWeights(path: string, like: tfl.LayersModel): Promise<{ values: Float32Array[]; note: string }> {
   const loaded = await loadPanopticModel(path);
   try {
-    if (!sameWeightLayout(loaded.model, like)) {
-      throw new Error(`initialWeights: ${loaded.modelDir} holds other weights than this configuration's model builds`);
+    const named = async (m: tfl.LayersModel) => {
+      const values = await readCopies(m.weights.map((w) => w.read()));
+      return m.weights.map((w, i) => ({ name: w.originalName, shape: w.shape as number[], values: values[i] }));
+    };
+    let carried;
+    try {
+      carried = carryWeights(await named(loaded.model), await named(like));
+    } catch (e) {
+      throw new Error(
+        `initialWeights: ${loaded.modelDir} is another network than this configuration builds: ${(e as Error).message}`,
+      );
     }
-    return await readCopies(loaded.model.weights.map((w) => w.read()));
+    const { labels } = carried;
+    const note = labels === null ? path : `${path}, its ${labels.from.name} classes carried into ${labels.to.name}` +
+      (labels.fresh.length ? ` (new: ${labels.fresh.join(", ")})` : "");
+    return { values: carried.values, note };
   } finally {
     loaded.model.dispose();
   }
@@ -222,12 +240,15 @@ async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string
   const shutdown = onShutdownSignal(() => {}, { exit: false });
   try {
     let step = 0;
+    let startedFrom: string | undefined;
     if (options.resume) {
       const state = await trainer.restore(checkpoints);
       if (!state) throw new Error(`${checkpoints}: no checkpoint to resume from`);
       step = state.step;
     } else if (c.initialWeights !== null) {
-      await trainer.setWeights(await initialWeights(c.initialWeights, evalModel));
+      const initial = await initialWeights(c.initialWeights, evalModel);
+      await trainer.setWeights(initial.values);
+      startedFrom = initial.note;
     }
     writeFileAtomic(join(runDir, CONFIG_FILE), JSON.stringify(c, null, 2) + "\n");
     const elapsedBefore = truncateRecords(recordPath, step);
@@ -236,7 +257,7 @@ async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string
       Deno.writeTextFileSync(recordPath, line, { append: true });
       options.report(record);
     };
-    options.report({ type: "start", step, steps: c.steps, runDir });
+    options.report({ type: "start", step, steps: c.steps, runDir, startedFrom });
     const save = async () => {
       const path = await trainer.save(checkpoints, { step, config: c }, c.checkpoint.keep);
       options.report({ type: "checkpoint", step, path });

@@ -53,9 +53,7 @@ const report = (e: TrainEvent) => {
   switch (e.type) {
     case "start":
       console.log(`training ${config.name} (${config.description}) → ${e.runDir}`);
-      if (e.step === 0 && config.initialWeights !== null) {
-        console.log(`starting from the weights of ${config.initialWeights}`);
-      }
+      if (e.startedFrom) console.log(`starting from the weights of ${e.startedFrom}`);
       bar.start(e.steps, e.step, { loss: "-", ips: "-", note: "" });
       break;
     case "step":

@@ -1,7 +1,8 @@
 // Dataset descriptors (deeplab2's DatasetDescriptor): the class set a model's semantic head predicts — each class's
 // name, colour, the Cityscapes labelIds it is made of and whether it has instances — with the ignore label and the
 // panoptic label divisor. Two label sets: the 19 Cityscapes trainIds, and ika's ACDC-30 classes (every class ika's
-// notebooks score, "none" included). The 19-class view of an ACDC-30 prediction is `channelsOf`.
+// notebooks score, "none" included). The 19-class view of an ACDC-30 prediction is `channelsOf`; the classes two label
+// sets share (to carry a trained head across) are `sharedClasses`.
 
 import { ACDC30_CLASSES } from "./acdc_labels.ts";
 import { CITYSCAPES_LABELS, IGNORE_ID, TRAIN_LABELS } from "./cityscapes_labels.ts";
@@ -116,4 +117,13 @@ export function channelsOf(from: DatasetDescriptor, to: DatasetDescriptor): numb
     if (!source) throw new Error(`label set ${from.name} has no class holding ${to.name}'s "${c.name}"`);
     return source.id;
   });
+}
+
+/**
+ * For each class of `to`, the class of `from` that shares labelIds with it (the same class, perhaps with a group
+ * label more or less: ACDC-30's pole holds Cityscapes' polegroup), or -1 where `from` has none: the classes a
+ * semantic head trained on `from` has learnt for `to`.
+ */
+export function sharedClasses(from: DatasetDescriptor, to: DatasetDescriptor): number[] {
+  return to.classes.map((c) => from.classes.find((f) => f.labelIds.some((l) => c.labelIds.includes(l)))?.id ?? -1);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { LABEL_ID_TO_ACDC30, TRAIN_ID_TO_ACDC30 } from "./acdc_labels.ts";
 import { LABEL_ID_TO_TRAIN_ID, NUM_LABEL_IDS, THING_TRAIN_IDS } from "./cityscapes_labels.ts";
-import { channelsOf, LABEL_SETS, labelSetOfChannels } from "./descriptor.ts";
+import { channelsOf, LABEL_SETS, labelSetOfChannels, sharedClasses } from "./descriptor.ts";
 
 const { cityscapes19, acdc30 } = LABEL_SETS;
 
@@ -29,6 +29,29 @@ Deno.test("channelsOf: the ACDC-30 channel of each trainId is the class its labe
   assert.deepEqual(channels, [...Array(19).keys()].map((t) => TRAIN_ID_TO_ACDC30[t]));
   assert.deepEqual(channelsOf(cityscapes19, cityscapes19), [...Array(19).keys()]);
   assert.throws(() => channelsOf(cityscapes19, acdc30), /cityscapes19 has no class holding acdc30's "parking"/);
+});
+
+Deno.test("sharedClasses: each trainId has its ACDC-30 class; the eleven classes Cityscapes ignores have none", () => {
+  const toAcdc = sharedClasses(cityscapes19, acdc30);
+  for (let t = 0; t < 19; t++) assert.equal(toAcdc[TRAIN_ID_TO_ACDC30[t]], t);
+  assert.deepEqual(
+    acdc30.classes.filter((c) => toAcdc[c.id] === -1).map((c) => c.name),
+    [
+      "parking",
+      "rail track",
+      "caravan",
+      "trailer",
+      "guard rail",
+      "bridge",
+      "tunnel",
+      "ground",
+      "dynamic",
+      "static",
+      "none",
+    ],
+  );
+  assert.deepEqual(sharedClasses(acdc30, cityscapes19), [...Array(19).keys()].map((t) => TRAIN_ID_TO_ACDC30[t]));
+  assert.deepEqual(sharedClasses(acdc30, acdc30), [...Array(30).keys()]);
 });
 
 Deno.test("labelSetOfChannels names the label set of a head's width, and fails on others", () => {
