@@ -19,11 +19,11 @@ export function progressLine(runDir: string, records: readonly RunRecord[]): str
 }
 
 /** validationRows' columns. */
-export const VALIDATION_HEADERS = ["step", "frames", "mIoU (%)", "PQ (%)", "AP (%)"];
+export const VALIDATION_HEADERS = ["step", "frames", "mIoU 19 (%)", "mIoU ACDC-30 (%)", "PQ (%)", "AP (%)"];
 
 /** One row per validation in the record, in its order. */
 export function validationRows(records: readonly RunRecord[]): Cell[][] {
   return records
     .filter((r): r is ValidationRecord => r.type === "validation")
-    .map((v) => [v.step, v.frames, percent(v.miou), percent(v.pq), percent(v.ap)]);
+    .map((v) => [v.step, v.frames, percent(v.miou), percent(v.miouAcdc30), percent(v.pq), percent(v.ap)]);
 }

@@ -7,7 +7,15 @@ import { progressLine, VALIDATION_HEADERS, validationRows } from "./run_progress
 
 const step = (n: number, elapsedSeconds: number) => ({ type: "step", step: n, elapsedSeconds }) as StepRecord;
 const validation = (n: number, miou: number, pq: number | null) =>
-  ({ type: "validation", step: n, frames: 20, miou, pq, ap: null }) as unknown as ValidationRecord;
+  ({
+    type: "validation",
+    step: n,
+    frames: 20,
+    miou,
+    miouAcdc30: miou / 2,
+    pq,
+    ap: null,
+  }) as unknown as ValidationRecord;
 
 Deno.test("progressLine gives the last step against the config's, the hours, and 'so far' until the end", () => {
   const run = mkdtempSync(join(tmpdir(), "run-"));
@@ -22,6 +30,6 @@ Deno.test("progressLine gives the last step against the config's, the hours, and
 
 Deno.test("validationRows lists the validations in record order, missing scores as dashes", () => {
   const rows = validationRows([step(1, 1), validation(1, 0.25, 0.125), step(2, 2), validation(2, 0.5, null)]);
-  assert.deepEqual(rows, [[1, 20, "25.0", "12.5", "–"], [2, 20, "50.0", "–", "–"]]);
+  assert.deepEqual(rows, [[1, 20, "25.0", "12.5", "12.5", "–"], [2, 20, "50.0", "25.0", "–", "–"]]);
   assert.equal(VALIDATION_HEADERS.length, rows[0].length);
 });
