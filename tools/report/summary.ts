@@ -1,8 +1,8 @@
 // The report's summary table: headline scores of a run's evaluation record (and of its record on the Cityscapes-format
-// fixture frame), the run's length, and the training-step speed ratio against the PyTorch peer from the newest
+// fixture frame), the run's length (and the lengths of the runs whose weights it started from), and the training-step speed ratio against the PyTorch peer from the newest
 // benchmark record. Missing records become rows saying so.
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import type { EvalRecord } from "../../lib/eval/record.ts";
 import { readRecords, type StepRecord } from "../../lib/train/trainer.ts";
 import { type DatedBench, readEvalRecord } from "./records.ts";
@@ -28,6 +28,46 @@ interface TrainStepData {
   threaded?: { threads: number; step: { medianMs: number } } | null;
   dataParallel?: { workers: number; step: { medianMs: number } } | null;
   torch?: { threads: number; stepMs: number } | { skipped: string } | null;
+}
+
+/** A run's length: "steps × batch, crop" and minutes, from its record (up to `upTo`) and config. */
+interface RunLength {
+  steps: string;
+  minutes: number;
+  /** Its config's initialWeights: the model it started from. */
+  initialWeights: string | null;
+}
+
+function runLength(runDir: string, upTo = Infinity): RunLength | null {
+  if (!existsSync(join(runDir, "train.jsonl"))) return null;
+  const steps = readRecords(runDir).filter((r): r is StepRecord => r.type === "step" && r.step <= upTo);
+  const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8"));
+  const last = steps[steps.length - 1];
+  if (!last) return null;
+  return {
+    steps: `${last.step} × ${config.batchSize}, ${config.crop.join("x")}`,
+    minutes: Math.round(last.elapsedSeconds / 60),
+    initialWeights: config.initialWeights ?? null,
+  };
+}
+
+/**
+ * The runs whose weights `runDir` started from (config initialWeights: a run, its model/ or a checkpoint step folder,
+ * relative to the folder holding runs/, as training resolved it), nearest first, each up to the step it gave.
+ */
+function lineage(runDir: string, length: RunLength): (RunLength & { name: string })[] {
+  const root = resolve(runDir, "..", "..");
+  const found: (RunLength & { name: string })[] = [];
+  for (let from = length.initialWeights; from !== null && found.length < 10;) {
+    const path = resolve(root, from);
+    const step = basename(dirname(path)) === "checkpoints" ? Number(basename(path).replace("step-", "")) : Infinity;
+    const run = [path, dirname(path), dirname(dirname(path))].find((d) => existsSync(join(d, "train.jsonl")));
+    const earlier = run && runLength(run, step);
+    if (!run || !earlier) break;
+    found.push({ ...earlier, name: relative(root, run) });
+    from = earlier.initialWeights;
+  }
+  return found;
 }
 
 export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench: DatedBench | null): Cell[][] {
@@ -67,16 +107,15 @@ export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench
   } else {
     rows.push(["evaluation", `no record yet: deno task eval --checkpoint ${runDir}`]);
   }
-  if (existsSync(join(runDir, "train.jsonl"))) {
-    const steps = readRecords(runDir).filter((r): r is StepRecord => r.type === "step");
-    const config = JSON.parse(readFileSync(join(runDir, "config.json"), "utf8"));
-    const last = steps[steps.length - 1];
-    if (last) {
-      rows.push(
-        ["training steps × batch, crop", `${last.step} × ${config.batchSize}, ${config.crop.join("x")}`],
-        ["training time (minutes)", Math.round(last.elapsedSeconds / 60)],
-      );
-    }
+  const length = runLength(runDir);
+  if (length) {
+    const earlier = lineage(runDir, length);
+    const from = earlier.map((e) => `, from the weights of ${e.name} (${e.steps})`).join("");
+    const after = earlier.map((e) => `, after ${e.minutes} in ${e.name}`).join("");
+    rows.push(
+      ["training steps × batch, crop", `${length.steps}${from}`],
+      ["training time (minutes)", earlier.length ? `${length.minutes}${after}` : length.minutes],
+    );
   }
   if (bench) {
     const d = bench.result.data as TrainStepData;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { EvalRecord } from "../../lib/eval/record.ts";
@@ -72,4 +72,31 @@ Deno.test("summaryRows reads the evaluation, the run record and the benchmark ra
     "evaluation",
     `no record yet: deno task eval --checkpoint ${join(run, "none")}`,
   ]]);
+});
+
+Deno.test("summaryRows counts the runs a run started from (initialWeights), each up to the step it gave", () => {
+  const root = mkdtempSync(join(tmpdir(), "project-"));
+  const run = (name: string, steps: number, initialWeights?: string) => {
+    mkdirSync(join(root, "runs", name), { recursive: true });
+    writeFileSync(
+      join(root, "runs", name, "config.json"),
+      JSON.stringify({ batchSize: 4, crop: [8, 16], initialWeights }),
+    );
+    const lines = [...Array(steps).keys()].map((i) =>
+      JSON.stringify({ type: "step", step: i + 1, elapsedSeconds: 60 * (i + 1) })
+    );
+    writeFileSync(join(root, "runs", name, "train.jsonl"), lines.join("\n") + "\n");
+  };
+  run("first", 5);
+  run("second", 3, "runs/first/checkpoints/step-4");
+  run("third", 2, "runs/second/model");
+  const rows = Object.fromEntries(summaryRows(join(root, "runs", "third"), null, null));
+  assert.equal(
+    rows["training steps × batch, crop"],
+    "2 × 4, 8x16, from the weights of runs/second (3 × 4, 8x16), from the weights of runs/first (4 × 4, 8x16)",
+  );
+  assert.equal(rows["training time (minutes)"], "2, after 3 in runs/second, after 4 in runs/first");
+  run("lost", 1, "runs/nowhere");
+  assert.equal(Object.fromEntries(summaryRows(join(root, "runs", "lost"), null, null))["training time (minutes)"], 1);
+  rmSync(root, { recursive: true });
 });
