@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../runtime/backend.ts";
-import { type Heads, panopticFromModelHeads, predictHeads, sampleHeads } from "./inference.ts";
+import { type Heads, panopticFromModelHeads, predictHeads, sampleHeads, selectChannels } from "./inference.ts";
 import { constantHeadsModel } from "./testing/constant_heads.ts";
 
 await initBackend({ force: "wasm", log: () => {} });
@@ -35,6 +35,15 @@ Deno.test("an ACDC-30 head is read as its own argmax and as the 19 Cityscapes cl
   p.forEach((v, t) => assert.ok(Math.abs(v - (t === 13 ? Math.exp(3) : 1) / sum) < 1e-5, `trainId ${t}`));
   assert.ok(panopticFromModelHeads(heads).semantic.every((c) => c === 13));
   assert.equal((await predictHeads(constantHeads(), new Uint8Array(16 * 16 * 3), 16, 16)).full, null);
+});
+
+Deno.test("selectChannels picks last-axis channels in the given order, exactly as gather does", async () => {
+  const x = tf.randomNormal([1, 5, 7, 30], 0, 3, "float32", 1) as tf.Tensor4D;
+  const channels = [29, 0, 6, 6, 13, 2];
+  const [picked, gathered] = [selectChannels(x, channels), tf.gather(x, channels, 3)];
+  assert.deepEqual(picked.shape, [1, 5, 7, 6]);
+  assert.deepEqual(await picked.data(), await gathered.data());
+  tf.dispose([x, picked, gathered]);
 });
 
 Deno.test("at scale 0.5 offsets are converted back to frame pixels", async () => {
