@@ -19,8 +19,8 @@ export const COMPARISON_PREFIX = "compare-";
 /** The evaluation each comparison run is scored by (written by `deno task eval … --split acdc_val`). */
 export const COMPARISON_EVAL = "eval-acdc_val.json";
 /**
- * The run the others are read against: the recipe the default model's run started from at the comparison length (that
- * run, configs/final-3.json, adds the one change that beat the noise: the atrous ASPP).
+ * The run the others are read against: the recipe the default model's training started from at the comparison length
+ * (its long run, configs/final-3.json, adds the one change that beat the noise: the atrous ASPP).
  */
 export const REFERENCE_RUN = "compare-mobilenet-v3-coco";
 

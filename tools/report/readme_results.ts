@@ -42,7 +42,7 @@ export function resultsMarkdown(root: string): string {
   if (runs.length) {
     parts.push(
       `Ablations of the final recipe (\`configs/compare-*.json\`, each read against \`${REFERENCE_RUN}\`, the ` +
-        `recipe the default model's run started from, at the same length; scored on the validation split by ` +
+        `recipe the default model's training started from, at the same length; scored on the validation split by ` +
         `\`deno task eval --checkpoint runs/compare-<name> --split acdc_val\`):`,
       markdownTable(COMPARISON_HEADERS, comparisonRows(runs)),
       seedNoiseSentence(runs),
