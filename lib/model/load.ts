@@ -26,7 +26,7 @@ const MODEL_JSON = "model.json";
 const RECORD_FILE = "train.jsonl";
 
 /** The run folder of a model folder: `<run>/model` or `<run>/checkpoints/step-N`, when `<run>` has a record. */
-function runOf(modelDir: string): string | null {
+export function runOf(modelDir: string): string | null {
   const parent = dirname(modelDir);
   const candidates = basename(parent) === "checkpoints" ? [dirname(parent)] : [parent];
   return candidates.find((d) => existsSync(join(d, RECORD_FILE))) ?? null;

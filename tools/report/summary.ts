@@ -1,9 +1,10 @@
 // The report's summary table: headline scores of a run's evaluation record (and of its record on the Cityscapes-format
-// fixture frame), the run's length (and the lengths of the runs whose weights it started from), and the training-step speed ratio against the PyTorch peer from the newest
-// benchmark record. Missing records become rows saying so.
+// fixture frame), the run's length (and the lengths of the runs whose weights it started from), and the training-step
+// speed ratio against the PyTorch peer from the newest benchmark record. Missing records become rows saying so.
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { EvalRecord } from "../../lib/eval/record.ts";
+import { resolveModelDir, runOf } from "../../lib/model/load.ts";
 import { readRecords, type StepRecord } from "../../lib/train/trainer.ts";
 import { type DatedBench, readEvalRecord } from "./records.ts";
 import type { Cell } from "../../lib/viz/markdown_table.ts";
@@ -52,16 +53,23 @@ function runLength(runDir: string, upTo = Infinity): RunLength | null {
 }
 
 /**
- * The runs whose weights `runDir` started from (config initialWeights: a run, its model/ or a checkpoint step folder,
- * relative to the folder holding runs/, as training resolved it), nearest first, each up to the step it gave.
+ * The runs whose weights `runDir` started from (config initialWeights, relative to the folder holding runs/, resolved
+ * to the model folder training loaded: lib/model/load.ts), nearest first, each up to the step it gave.
  */
 function lineage(runDir: string, length: RunLength): (RunLength & { name: string })[] {
   const root = resolve(runDir, "..", "..");
   const found: (RunLength & { name: string })[] = [];
   for (let from = length.initialWeights; from !== null && found.length < 10;) {
-    const path = resolve(root, from);
-    const step = basename(dirname(path)) === "checkpoints" ? Number(basename(path).replace("step-", "")) : Infinity;
-    const run = [path, dirname(path), dirname(dirname(path))].find((d) => existsSync(join(d, "train.jsonl")));
+    let modelDir: string;
+    try {
+      modelDir = resolveModelDir(resolve(root, from));
+    } catch {
+      break; // no longer on disk: the lineage ends here
+    }
+    const step = basename(dirname(modelDir)) === "checkpoints"
+      ? Number(basename(modelDir).replace("step-", ""))
+      : Infinity;
+    const run = runOf(modelDir);
     const earlier = run && runLength(run, step);
     if (!run || !earlier) break;
     found.push({ ...earlier, name: relative(root, run) });

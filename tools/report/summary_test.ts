@@ -87,8 +87,15 @@ Deno.test("summaryRows counts the runs a run started from (initialWeights), each
     );
     writeFileSync(join(root, "runs", name, "train.jsonl"), lines.join("\n") + "\n");
   };
+  // The model folders the runs started from, as training found them.
+  const modelFolder = (path: string) => {
+    mkdirSync(join(root, path), { recursive: true });
+    writeFileSync(join(root, path, "model.json"), "{}");
+  };
   run("first", 5);
+  modelFolder("runs/first/checkpoints/step-4");
   run("second", 3, "runs/first/checkpoints/step-4");
+  modelFolder("runs/second/model");
   run("third", 2, "runs/second/model");
   const rows = Object.fromEntries(summaryRows(join(root, "runs", "third"), null, null));
   assert.equal(
