@@ -205,7 +205,7 @@ export function latestCheckpointPath(dir: string): string | null {
 export async function loadLatest(dir: string, optimizer?: tf.Optimizer): Promise<LoadedCheckpoint | null> {
   const newest = latestCheckpointPath(dir);
   if (!newest) return null;
-  const newestStep = Number(STEP_DIR.exec(basename(newest))![1]);
+  const newestStep = checkpointStep(newest)!;
   const older = stepFolders(dir).filter((s) => s < newestStep).map((s) => join(dir, `step-${s}`));
   const problems: string[] = [];
   for (const path of [newest, ...older]) {
@@ -220,11 +220,18 @@ export async function loadLatest(dir: string, optimizer?: tf.Optimizer): Promise
   throw new Error(`checkpoint.ts: no checkpoint in ${dir} loads: ${problems.join("; ")}`);
 }
 
+/** The step N of a checkpoint folder `<dir>/step-N` (a path or a bare name), else null. */
+export function checkpointStep(folder: string): number | null {
+  const match = STEP_DIR.exec(basename(folder));
+  return match ? Number(match[1]) : null;
+}
+
 /** Step numbers of the step-<N> folders in `dir`, newest first. */
 function stepFolders(dir: string): number[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && STEP_DIR.test(e.name))
-    .map((e) => Number(STEP_DIR.exec(e.name)![1]))
+    .filter((e) => e.isDirectory())
+    .map((e) => checkpointStep(e.name))
+    .filter((step) => step !== null)
     .sort((a, b) => b - a);
 }
 

@@ -74,8 +74,7 @@ export interface TrainConfig {
 
 /**
  * The run (under runs/) that eval, predict, the web page, the report and the README use unless told otherwise: the
- * default model (the earlier ones, runs/default, runs/final, runs/final-4, runs/final-3 and runs/final-6, stay beside it;
- * tools/report/model_history.ts).
+ * default model (the earlier ones stay beside it: EARLIER_DEFAULT_RUNS in tools/report/model_history.ts).
  */
 export const DEFAULT_RUN_NAME = "final-7";
 /** That run's folder, relative to the project. */

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { EvalRecord } from "../../lib/eval/record.ts";
+import { checkpointStep } from "../../lib/model/checkpoint.ts";
 import { resolveModelDir, runOf } from "../../lib/model/load.ts";
 import { readRecords, type StepRecord } from "../../lib/train/trainer.ts";
 import { type DatedBench, readEvalRecord } from "./records.ts";
@@ -66,9 +67,7 @@ function lineage(runDir: string, length: RunLength): (RunLength & { name: string
     } catch {
       break; // no longer on disk: the lineage ends here
     }
-    const step = basename(dirname(modelDir)) === "checkpoints"
-      ? Number(basename(modelDir).replace("step-", ""))
-      : Infinity;
+    const step = (basename(dirname(modelDir)) === "checkpoints" ? checkpointStep(modelDir) : null) ?? Infinity;
     const run = runOf(modelDir);
     const earlier = run && runLength(run, step);
     if (!run || !earlier) break;
