@@ -31,14 +31,8 @@ Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → a record named so, w
     const run = await tinyRun(dir);
     const full = '{"frames": 60}\n';
     writeFileSync(join(run, "eval-acdc_val.json"), full);
-    const { code, stdout, stderr } = await runTask("eval.ts", [
-      "--checkpoint",
-      run,
-      "--frames",
-      "2",
-      "--scale",
-      "0.25",
-    ]);
+    const quick = ["--checkpoint", run, "--frames", "2", "--scale", "0.25"];
+    const { code, stdout, stderr } = await runTask("eval.ts", quick);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /\| class \| IoU \| iIoU \|/);
     assert.match(stdout, /\| class \| PQ \| SQ \| RQ \| TP \| FP \| FN \|/);
@@ -80,6 +74,14 @@ Deno.test("eval CLI, model mode: 2 frames at scale 0.25 → a record named so, w
     assert.ok(record.semantic.perClass.every((c: { iou: number | null }) => c.iou === null || inUnit(c.iou)));
     assert.ok(record.secondsPerFrame > 0);
     assert.match(record.attribution, /Geiger/);
+    // The same evaluation with the network in two inference workers scores the same.
+    const pooled = join(dir, "pooled.json");
+    const two = await runTask("eval.ts", [...quick, "--workers", "2", "--out", pooled]);
+    assert.equal(two.code, 0, two.stderr);
+    const again = JSON.parse(readFileSync(pooled, "utf8"));
+    for (const key of ["semantic", "schemes", "ikaProtocol", "panoptic", "instance"]) {
+      assert.deepEqual(again[key], record[key], key);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

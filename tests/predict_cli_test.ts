@@ -1,5 +1,6 @@
 // `deno task predict` end to end on one KITTI frame with a freshly exported model: the files per image, scored by
-// `deno task eval`'s file mode exactly as model mode scores them, and a clear error for a missing image.
+// `deno task eval`'s file mode exactly as model mode scores them, the same files from two inference workers, and a
+// clear error for a missing image.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,6 +59,30 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     assert.ok(scored.semantic!.miou >= 0 && scored.semantic!.miou <= 1);
     assert.deepEqual(scored.semantic!.perClass, direct.semantic!.perClass);
     assert.deepEqual(scored.schemes, direct.schemes);
+    // Two images through two inference workers: the first one's files are those predicted on this thread.
+    const second = join(KITTI, "image_2", `${readKittiSplit(KITTI, "acdc_val")[1]}.png`);
+    const pooled = join(dir, "pooled");
+    const two = await runTask("predict.ts", [
+      image,
+      second,
+      "--checkpoint",
+      modelDir,
+      "--out",
+      pooled,
+      "--scale",
+      "0.25",
+      "--workers",
+      "2",
+    ]);
+    assert.equal(two.code, 0, two.stderr);
+    for (const suffix of ["panoptic.png", "labelIds.png", "overlay.png"]) {
+      assert.deepEqual(
+        readFileSync(join(pooled, `${name}_${suffix}`)),
+        readFileSync(join(out, `${name}_${suffix}`)),
+        suffix,
+      );
+    }
+    assert.ok(existsSync(join(pooled, `${readKittiSplit(KITTI, "acdc_val")[1]}_segments.json`)));
     const missing = await runTask("predict.ts", [
       join(dir, "nope.png"),
       "--checkpoint",

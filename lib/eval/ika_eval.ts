@@ -5,6 +5,7 @@ import { type IkaFrame, listIkaFrames, readIkaFrame } from "../data/datasets/ika
 import { IKA12_CLASSES, IKA12_NONE, trainIdsToIka12 } from "../data/labels/ika_labels.ts";
 import { accumulateSemantic, semanticResult } from "../metrics/semantic.ts";
 import { forEachPrediction } from "./loop.ts";
+import type { HeadsRunner } from "../model/inference_pool.ts";
 import { CLASS_SCHEMES } from "./schemes.ts";
 
 export interface IkaEvalOptions {
@@ -20,7 +21,7 @@ export interface IkaFrameScore {
   name: string;
   /** mIoU of the frame alone (classes absent from its GT and prediction are left out). */
   miou: number;
-  /** Reading, inference, post-processing and scoring. */
+  /** What the frame added to the loop's time (frames overlap: see forEachPrediction). */
   seconds: number;
 }
 
@@ -37,7 +38,7 @@ export interface IkaEvaluation {
 
 /** Scores `model` on the frames of the ika-layout folder `dir`. */
 export async function evaluateIka(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel | HeadsRunner,
   dir: string,
   options: IkaEvalOptions = {},
 ): Promise<IkaEvaluation> {

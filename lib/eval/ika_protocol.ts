@@ -11,6 +11,7 @@ import { assertSameSize, type Image8, readRgb, resizeNearest } from "../io/image
 import { kittiLabelFile, readKittiLabelColors } from "../data/datasets/kitti.ts";
 import { accumulateSemantic, type SemanticResult, semanticResult, type SemanticStats } from "../metrics/semantic.ts";
 import { forEachPrediction } from "./loop.ts";
+import type { HeadsRunner } from "../model/inference_pool.ts";
 import { acdc30Prediction, CLASS_SCHEMES } from "./schemes.ts";
 
 /** The notebook's frame size, [height, width]. */
@@ -85,7 +86,7 @@ async function readProtocolFrame(root: string, name: string) {
 
 /** Scores `model` on the frames `names` of the KITTI folder `root` with ika's protocol. */
 export async function evaluateIkaProtocol(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel | HeadsRunner,
   root: string,
   names: readonly string[],
   onFrame?: (done: number, total: number) => void,

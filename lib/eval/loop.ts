@@ -9,7 +9,8 @@ import type { Sample } from "../data/datasets/sample.ts";
 import { type DatasetSource, openSource } from "../data/datasets/sources.ts";
 import { addFrame, createEvaluation, type EvaluationResult, evaluationResult } from "../metrics/evaluate.ts";
 import { accumulateSemantic, createSemanticStats, type SemanticResult, semanticResult } from "../metrics/semantic.ts";
-import { type Heads, panopticFromModelHeads, predictHeads } from "../model/inference.ts";
+import { type Heads, panopticFromModelHeads } from "../model/inference.ts";
+import { asRunner, type HeadsRunner, type TimedHeads } from "../model/inference_pool.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import { accumulateSchemes, acdc30Prediction, createSchemeStats, type SchemeName, schemeResults } from "./schemes.ts";
 
@@ -27,26 +28,76 @@ export interface PredictionLoopOptions {
   onFrame?: (done: number, total: number) => void;
 }
 
+/** A frame's network and post-processing times, in seconds. */
+export interface FrameTimes {
+  network: number;
+  postprocess: number;
+}
+
 /**
  * Reads each item, runs the network on its image, post-processes the heads and hands frame and prediction to
- * `score`, in order. Returns each frame's seconds (reading, inference, post-processing, scoring).
+ * `score`, in order. Frames overlap: the next frame is read while one goes through the network, the runner works on
+ * as many frames at once as it takes, and a frame's scoring (its awaited part, e.g. writing files) goes on while the
+ * next frame goes through the network; a frame is scored once the previous frame's scoring has finished, and a
+ * failure ends the loop in that order. Returns, per frame, the seconds from the previous frame's scoring finishing
+ * (or the start) to its own: what each frame adds to the loop's time.
  */
 export async function forEachPrediction<T, F extends LoopFrame>(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel | HeadsRunner,
   items: readonly T[],
   read: (item: T) => Promise<F>,
-  score: (frame: F, prediction: PanopticPrediction, item: T, heads: Heads) => void | Promise<void>,
+  score: (frame: F, prediction: PanopticPrediction, item: T, heads: Heads, times: FrameTimes) => void | Promise<void>,
   options: PredictionLoopOptions = {},
 ): Promise<number[]> {
+  const runner = asRunner(model);
+  // Promises awaited later get a handler now, so that a failure waits for its turn instead of ending the process.
+  const later = <P>(p: Promise<P>) => (p.catch(() => {}), p);
+  const reads: Promise<F>[] = [];
+  const readAhead = (k: number) => {
+    if (k < items.length && !reads[k]) reads[k] = later(read(items[k]));
+  };
+  const networks: Promise<{ frame: F } & TimedHeads>[] = [];
+  let dispatched = 0, taken = 0;
+  /** Sends frames to the network until the runner has as many as it takes at once; reads the next one ahead. */
+  const dispatch = () => {
+    for (; dispatched < items.length && dispatched - taken < runner.parallel; dispatched++) {
+      const k = dispatched;
+      readAhead(k);
+      networks[k] = later(reads[k].then(async (frame) => ({
+        frame,
+        ...await runner.heads(frame.image, frame.height, frame.width, { scale: options.scale }),
+      })));
+      readAhead(k + 1);
+    }
+  };
   const seconds: number[] = [];
+  let last = performance.now();
+  let scoring: Promise<void> = Promise.resolve();
   for (const [i, item] of items.entries()) {
+    dispatch();
+    const { frame, heads, seconds: network } = await networks[i].catch(async (e) => {
+      await scoring; // the frames before this one are scored first (their own failure comes first)
+      throw e;
+    });
+    delete networks[i];
+    delete reads[i];
+    taken++;
+    // A runner on this thread blocks it: its next frame waits until this one's scoring has started (below).
+    if (!runner.onThisThread) dispatch();
+    await scoring;
     const start = performance.now();
-    const frame = await read(item);
-    const heads = await predictHeads(model, frame.image, frame.height, frame.width, { scale: options.scale });
-    await score(frame, panopticFromModelHeads(heads), item, heads);
-    seconds.push((performance.now() - start) / 1000);
-    options.onFrame?.(i + 1, items.length);
+    const prediction = panopticFromModelHeads(heads);
+    const times = { network, postprocess: (performance.now() - start) / 1000 };
+    scoring = later(
+      Promise.resolve(score(frame, prediction, item, heads, times)).then(() => {
+        const now = performance.now();
+        seconds.push((now - last) / 1000);
+        last = now;
+        options.onFrame?.(i + 1, items.length);
+      }),
+    );
   }
+  await scoring;
   return seconds;
 }
 
@@ -70,7 +121,7 @@ export interface ModelEvaluation {
   summary: ValidationSummary;
   /** Semantic confusion counts, ground truth × prediction (trainIds, void as the last prediction column). */
   confusion: Float64Array;
-  /** Every frame's own semantic scores and time (reading, inference, post-processing, scoring), in split order. */
+  /** Every frame's own semantic scores and time (what it added to the loop's: see forEachPrediction), in split order. */
   perFrame: FrameScore[];
 }
 
@@ -99,7 +150,10 @@ export interface ValidationSummary {
   instanceSource: string | null;
 }
 
-export async function evaluateModel(model: tfl.LayersModel, options: ValidationOptions): Promise<ModelEvaluation> {
+export async function evaluateModel(
+  model: tfl.LayersModel | HeadsRunner,
+  options: ValidationOptions,
+): Promise<ModelEvaluation> {
   const start = performance.now();
   const source = await openSource(options.source);
   const kitti = options.source.kind === "kitti" ? options.source : null;

@@ -12,8 +12,9 @@ import {
   TRAIN_CLASS_NAMES,
 } from "../data/labels/cityscapes_labels.ts";
 import { KITTI_ATTRIBUTION, kittiInstanceSource } from "../data/datasets/kitti.ts";
-import { type DatasetSource, kittiSplitSource } from "../data/datasets/sources.ts";
+import { type DatasetSource, kittiSplitSource, openSource } from "../data/datasets/sources.ts";
 import { loadPanopticModel } from "../model/load.ts";
+import { defaultInferenceWorkers, type HeadsRunner, startRunner } from "../model/inference_pool.ts";
 import { evaluateModel } from "./loop.ts";
 import { evaluateIkaProtocol, ikaProtocolSection } from "./ika_protocol.ts";
 import { type EvalRecord, instanceSection, panopticSection, schemesSection, semanticSection } from "./record.ts";
@@ -36,6 +37,11 @@ export interface ModelEvalOptions {
   frames: number;
   /** Frames are resized by this factor before the network. */
   scale: number;
+  /**
+   * Workers running the network on frames at once (lib/model/inference_pool.ts; 1 = this thread); default
+   * defaultInferenceWorkers for the frames evaluated.
+   */
+  workers?: number;
   /** Progress. On KITTI every frame is run twice (native scores, then ika's protocol): total is twice the frames. */
   onFrame?: (done: number, total: number) => void;
   /** Called once the model is loaded, with where the record goes by default. */
@@ -111,9 +117,14 @@ export async function evaluateCheckpoint(
   const loaded = await loadPanopticModel(options.checkpoint);
   const defaultOut = defaultRecordPath(loaded.runDir, loaded.modelDir, recordName(options, name));
   options.onLoaded?.({ modelDir: loaded.modelDir, step: loaded.step, labels: loaded.labels, defaultOut });
+  let runner: HeadsRunner | null = null;
   try {
+    const available = (await openSource(source)).names.length;
+    const workers = options.workers ??
+      defaultInferenceWorkers(options.frames > 0 ? Math.min(options.frames, available) : available);
+    runner = await startRunner(loaded.model, loaded.modelDir, workers);
     const passes = source.kind === "kitti" ? 2 : 1;
-    const ev = await evaluateModel(loaded.model, {
+    const ev = await evaluateModel(runner, {
       source,
       frames: options.frames,
       scale: options.scale,
@@ -123,7 +134,7 @@ export async function evaluateCheckpoint(
     const ikaProtocol = source.kind === "kitti"
       ? ikaProtocolSection(
         await evaluateIkaProtocol(
-          loaded.model,
+          runner,
           source.root,
           perFrame.map((f) => f.name),
           (done, total) => options.onFrame?.(total + done, 2 * total),
@@ -157,6 +168,7 @@ export async function evaluateCheckpoint(
     };
     return { record, defaultOut };
   } finally {
+    runner?.close();
     loaded.model.dispose();
   }
 }

@@ -15,14 +15,15 @@ import {
 import { type PanopticAnnotation, readPanopticJson } from "../data/datasets/coco_panoptic.ts";
 import { PRED_PANOPTIC_JSON } from "./file_formats.ts";
 import { LABEL_DIVISOR } from "../data/labels/descriptor.ts";
-import { type Image8, readImageSize, readRgb, type Size, writePng } from "../io/image_io.ts";
+import { readImageSize, readRgb, type Size, writePng } from "../io/image_io.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { writeLabelIdsPng, writePanopticJson, writePanopticPng } from "./export.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import { panopticFigure } from "../viz/panoptic_figure.ts";
 import { canvasPng } from "../viz/grid.ts";
 import type { PanopticDrawOptions } from "../viz/panoptic_overlay.ts";
-import { panopticFromModelHeads, predictHeads } from "../model/inference.ts";
+import type { HeadsRunner } from "../model/inference_pool.ts";
+import { forEachPrediction, type FrameTimes } from "./loop.ts";
 
 export interface SegmentEntry {
   /** Its value in the panoptic PNG (labelId*1000 + k; 0 = void). */
@@ -215,11 +216,13 @@ export interface PredictOptions {
 
 const secondsSince = (start: number) => (performance.now() - start) / 1000;
 
-/** An image file decoded for prediction (at predictionSize), with the file's own size and the decoding time. */
+/** An image file decoded for prediction (at predictionSize: RGB, H*W*3), with the file's own size and the decoding time. */
 interface DecodedImage {
   path: string;
   source: Size;
-  image: Image8;
+  image: Uint8Array;
+  width: number;
+  height: number;
   seconds: number;
 }
 
@@ -227,60 +230,37 @@ async function decodeImage(path: string): Promise<DecodedImage> {
   const start = performance.now();
   const source = await readImageSize(path);
   const size = predictionSize(source);
-  const image = await readRgb(path, size === source ? {} : { size });
-  return { path, source, image, seconds: secondsSince(start) };
-}
-
-interface InferredImage {
-  prediction: PanopticPrediction;
-  network: number;
-  postprocess: number;
-}
-
-/** The network and post-processing on a decoded image, each timed. */
-async function inferPanoptic(model: tfl.LayersModel, input: DecodedImage, scale: number): Promise<InferredImage> {
-  let start = performance.now();
-  const { image } = input;
-  const heads = await predictHeads(model, image.data, image.height, image.width, { scale });
-  const network = secondsSince(start);
-  start = performance.now();
-  const prediction = panopticFromModelHeads(heads);
-  return { prediction, network, postprocess: secondsSince(start) };
+  const { data, width, height } = await readRgb(path, size === source ? {} : { size });
+  return { path, source, image: data, width, height, seconds: secondsSince(start) };
 }
 
 /** Writes an image's outputs (see predictImage) and returns its result. */
 async function writeOutputs(
   input: DecodedImage,
-  inferred: InferredImage,
+  prediction: PanopticPrediction,
+  times: FrameTimes,
   outDir: string,
   options: PredictOptions,
 ): Promise<ImagePrediction> {
   const start = performance.now();
-  const { path, image, source } = input;
+  const { path, image, width, height, source } = input;
   const files = predictionFiles(outDir, path);
-  const segments = await writePrediction(files, image.data, inferred.prediction, {
-    scoreThreshold: options.scoreThreshold,
-  });
+  const segments = await writePrediction(files, image, prediction, { scoreThreshold: options.scoreThreshold });
   const record = {
     image: path,
-    width: image.width,
-    height: image.height,
+    width,
+    height,
     source,
-    sourceScale: image.width / source.width,
+    sourceScale: width / source.width,
     checkpoint: options.checkpoint ?? null,
     scale: options.scale ?? 1,
     panopticPng: basename(files.panoptic),
     segments,
   };
   writeFileAtomic(files.segments, JSON.stringify(record, null, 2) + "\n");
-  addToPanopticJson(files, path, image, segments);
-  const seconds = {
-    read: input.seconds,
-    network: inferred.network,
-    postprocess: inferred.postprocess,
-    write: secondsSince(start),
-  };
-  return { width: image.width, height: image.height, source, files, segments, seconds };
+  addToPanopticJson(files, path, input, segments);
+  const seconds = { read: input.seconds, ...times, write: secondsSince(start) };
+  return { width, height, source, files, segments, seconds };
 }
 
 /**
@@ -290,43 +270,31 @@ async function writeOutputs(
  * instances scoring at least `scoreThreshold` (default DEFAULT_SCORE_THRESHOLD of viz/panoptic_overlay.ts).
  */
 export async function predictImage(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel | HeadsRunner,
   imagePath: string,
   outDir: string,
   options: PredictOptions = {},
 ): Promise<ImagePrediction> {
-  const input = await decodeImage(imagePath);
-  return await writeOutputs(input, await inferPanoptic(model, input, options.scale ?? 1), outDir, options);
+  let result: ImagePrediction | null = null;
+  await predictImages(model, [imagePath], outDir, options, (_, r) => result = r);
+  return result!;
 }
 
 /**
- * predictImage on each file in order, with the work around the network overlapped: the next image is decoded and
- * the previous image's outputs are encoded (on sharp's and the canvas' own threads) while the network runs.
- * `onImage` is called in order, once an image's outputs are written; stage times overlap, so they do not add up to
- * the time between two images.
+ * predictImage on each file, through the evaluation's loop (forEachPrediction): the next images are decoded and go
+ * through the network (on the runner's workers, if any) while an image's outputs are encoded (on sharp's and the
+ * canvas' own threads). `onImage` is called in order, once an image's outputs are written; an image that fails ends
+ * the run after the outputs of those before it are written. Stage times overlap, so they do not add up to the time
+ * between two images.
  */
 export async function predictImages(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel | HeadsRunner,
   imagePaths: readonly string[],
   outDir: string,
   options: PredictOptions,
   onImage: (imagePath: string, result: ImagePrediction) => void,
 ): Promise<void> {
-  // Promises awaited later get a handler now, so that a failure waits for its turn instead of ending the process.
-  const later = <T>(p: Promise<T>) => (p.catch(() => {}), p);
-  let next = imagePaths.length ? later(decodeImage(imagePaths[0])) : null;
-  let writing: Promise<void> = Promise.resolve();
-  try {
-    for (let i = 0; i < imagePaths.length; i++) {
-      const input = await next!;
-      next = i + 1 < imagePaths.length ? later(decodeImage(imagePaths[i + 1])) : null;
-      const inferred = await inferPanoptic(model, input, options.scale ?? 1);
-      await writing;
-      writing = later(writeOutputs(input, inferred, outDir, options).then((r) => onImage(input.path, r)));
-    }
-  } catch (e) {
-    await writing.catch(() => {}); // the previous image's outputs are finished before the error ends the run
-    throw e;
-  }
-  await writing;
+  await forEachPrediction(model, imagePaths, decodeImage, async (input, prediction, path, _heads, times) => {
+    onImage(path, await writeOutputs(input, prediction, times, outDir, options));
+  }, { scale: options.scale });
 }

@@ -15,36 +15,13 @@ import {
   type TrainState,
 } from "./train_task.ts";
 import type { WorkerReply, WorkerRequest } from "./data_parallel_worker.ts";
+import { WorkerClient } from "../runtime/worker_rpc.ts";
 
-/** A worker with a request/reply queue (a worker answers its requests in order). */
-class Replica {
-  private readonly worker = new Worker(new URL("./data_parallel_worker.ts", import.meta.url), { type: "module" });
-  private readonly pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }[] = [];
+/** A replica's worker. */
+type Replica = WorkerClient<WorkerRequest, WorkerReply>;
 
-  constructor(readonly index: number) {
-    this.worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-      const waiter = this.pending.shift()!;
-      if (e.data.type === "error") waiter.reject(new Error(`data-parallel worker ${index}: ${e.data.message}`));
-      else waiter.resolve(e.data);
-    };
-    this.worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      for (const w of this.pending.splice(0)) {
-        w.reject(new Error(`data-parallel worker ${index} crashed: ${e.message}`));
-      }
-    };
-  }
-
-  call(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.worker.postMessage(request, transfer);
-    });
-  }
-
-  terminate(): void {
-    this.worker.terminate();
-  }
+function startReplica(index: number): Replica {
+  return new WorkerClient(new URL("./data_parallel_worker.ts", import.meta.url), `data-parallel worker ${index}`);
 }
 
 export class DataParallelTrainer implements Trainer {
@@ -62,7 +39,7 @@ export class DataParallelTrainer implements Trainer {
     microBatch = Infinity,
   ): Promise<DataParallelTrainer> {
     const backend = currentBackend()?.name ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
-    const replicas = Array.from({ length: workers }, (_, i) => new Replica(i));
+    const replicas = Array.from({ length: workers }, (_, i) => startReplica(i));
     const trainer = new DataParallelTrainer(replicas);
     try {
       await Promise.all(replicas.map((r) => r.call({ type: "init", spec, adam, backend, wasmThreads, microBatch })));

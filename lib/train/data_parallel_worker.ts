@@ -21,6 +21,7 @@ import {
   type TaskSpec,
   type TrainState,
 } from "./train_task.ts";
+import { type Answer, serveRequests } from "../runtime/worker_rpc.ts";
 
 export type WorkerRequest =
   | { type: "init"; spec: TaskSpec; adam: AdamConfig; backend: string; wasmThreads: number; microBatch: number }
@@ -39,13 +40,12 @@ export type WorkerReply =
   | { type: "stepped"; terms: Record<string, number>; gradNorm: number }
   | { type: "saved"; path: string }
   | { type: "restored"; state: TrainState | null }
-  | { type: "weights"; weights: Float32Array[] }
-  | { type: "error"; message: string };
+  | { type: "weights"; weights: Float32Array[] };
 
 /** This replica: its task, its Adam optimizer, whole steps, checkpoints. */
 let trainer: LocalTrainer;
 
-async function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> {
+async function handle(msg: WorkerRequest): Promise<Answer<WorkerReply>> {
   switch (msg.type) {
     case "init":
       await initBackend({ force: msg.backend, wasmThreads: msg.wasmThreads, log: () => {} });
@@ -84,11 +84,4 @@ async function handle(msg: WorkerRequest): Promise<{ reply: WorkerReply; transfe
   }
 }
 
-self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
-  try {
-    const { reply, transfer } = await handle(e.data);
-    self.postMessage(reply, { transfer: transfer ?? [] });
-  } catch (err) {
-    self.postMessage({ type: "error", message: err instanceof Error ? err.stack ?? err.message : String(err) });
-  }
-};
+serveRequests(handle);

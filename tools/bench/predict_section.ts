@@ -23,6 +23,8 @@ export interface PredictConfig {
   split: string;
   /** wasm threads (PANOPTIC_WASM_THREADS); null = the task's default (every core). */
   threads: number | null;
+  /** Inference workers (1 = the main thread); null = the task's default (defaultInferenceWorkers). */
+  workers: number | null;
 }
 
 type Stage = keyof PredictFrameLine["stages"];
@@ -48,6 +50,7 @@ export function predictConfig(flags: FlagValues): PredictConfig {
     data: String(flags["predict-data"]),
     split: String(flags["predict-split"]),
     threads: threads === "auto" ? null : intFlag(flags, "predict-threads"),
+    workers: String(flags["predict-workers"]) === "auto" ? null : intFlag(flags, "predict-workers"),
   };
 }
 
@@ -56,7 +59,7 @@ async function runTiming(c: PredictConfig, images: string[], outDir: string) {
   const env: Record<string, string> = c.threads === null ? {} : { PANOPTIC_WASM_THREADS: String(c.threads) };
   const script = join(PROJECT_ROOT, "tools", "bench", "predict_timing.ts");
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, c.checkpoint, outDir, ...images],
+    args: ["run", "-A", script, c.checkpoint, outDir, String(c.workers ?? "auto"), ...images],
     env,
     stdout: "piped",
     stderr: "piped",
@@ -95,15 +98,23 @@ export async function benchPredict(c: PredictConfig, log: (line: string) => void
   }
 }
 
+/** Where the subprocess ran the network. */
+function networkWhere(workers: number): string {
+  return workers > 1
+    ? `the network in ${workers} inference workers (lib/model/inference_pool.ts), the cores divided among them`
+    : "the network on the main thread";
+}
+
 function methodology(d: PredictData): string[] {
   const c = d.config;
   return [
     `${c.frames} full-resolution frames of KITTI ${c.split} (${c.data}) predicted by ${c.checkpoint} in one ` +
     "subprocess started as `deno task predict` starts (tools/bench/predict_timing.ts: the same backend choice, " +
-    `${c.threads === null ? "every core" : `${c.threads} wasm threads`}; ${d.start.backend}), each frame through ` +
-    "predictImages: decode, network (padding, heads, resize back, read-back), Panoptic-DeepLab post-processing, and " +
-    "every output written (panoptic, semantic, labelIds and overlay PNGs, segments JSON, panoptic.json), the next " +
-    "image decoded and the previous one's outputs encoded while the network runs",
+    `${c.threads === null ? "every core" : `${c.threads} wasm threads`}; ${d.start.backend}; ` +
+    `${networkWhere(d.start.workers)}), each frame through predictImages: decode, network (padding, heads, resize ` +
+    "back, read-back), Panoptic-DeepLab post-processing, and every output written (panoptic, semantic, labelIds and " +
+    "overlay PNGs, segments JSON, panoptic.json), the next images decoded and through the network while an image's " +
+    "outputs are encoded",
     "per additional frame: median time between two images' outputs being written, over frames 2..N (start-up, " +
     "backend and model loading, and the first frame's warm-up excluded); stages: their own durations' medians " +
     "over the same frames (they overlap, so they do not add up to the time per frame)",
@@ -121,6 +132,7 @@ export const predictSection: BenchSection = {
     "predict-data": { type: "string", default: "data/kitti" },
     "predict-split": { type: "string", default: "acdc_val" },
     "predict-threads": { type: "string", default: "auto" },
+    "predict-workers": { type: "string", default: "auto" },
   },
   async run(flags: FlagValues, log: (line: string) => void): Promise<BenchResult> {
     const d = await benchPredict(predictConfig(flags), log);
@@ -134,7 +146,11 @@ export const predictSection: BenchSection = {
       rows: [
         ["per additional frame (ms)", ms(d.perAdditionalFrameSeconds), `≤ ${PREDICT_GOAL_SECONDS * 1000} ms: ${goal}`],
         ...STAGES.map((s) => [`  ${s} (ms)`, ms(d.stageSeconds[s]), ""]),
-        ["start-up to model loaded (s)", round(d.start.startupSeconds, 2), d.start.backend],
+        [
+          "start-up to model loaded (s)",
+          round(d.start.startupSeconds, 2),
+          `${d.start.backend}; ${networkWhere(d.start.workers)}`,
+        ],
         ["first frame (ms)", ms(d.perFrame[0].seconds), "includes the backend's warm-up"],
         [
           "resident memory (MB)",

@@ -12,10 +12,12 @@ Deno.test("bench predict: two frames with the committed model, stage times, no t
     "predict-data": SHARED_KITTI,
     "predict-split": "acdc_val",
     "predict-threads": "1",
+    "predict-workers": "1",
   }, (l) => lines.push(l));
   const d = r.data as PredictData;
   assert.equal(d.perFrame.length, 2);
   assert.match(d.start.backend, /1 thread/);
+  assert.equal(d.start.workers, 1);
   for (const f of d.perFrame) assert.ok(Object.values(f.stages).every((s) => s > 0), JSON.stringify(f.stages));
   // Stages overlap, but the network runs one image at a time: the images cannot come faster than it.
   const total = (key: (f: PredictData["perFrame"][number]) => number) => d.perFrame.reduce((s, f) => s + key(f), 0);

@@ -1,17 +1,22 @@
 // Subprocess of the bench section "predict": starts like `deno task predict` (backend with every core unless
-// PANOPTIC_WASM_THREADS says otherwise), loads a model and predicts image files into a folder as the task does
-// (predictImages: decoding and writing overlap the network), printing one JSON line for the start-up, then one per
-// image when its outputs are written: seconds since the previous one, the stages' seconds (which overlap), resident
-// memory and live tensors.
-// Usage: deno run -A tools/bench/predict_timing.ts <checkpoint> <out dir> <image> [<image> ...]
+// PANOPTIC_WASM_THREADS says otherwise; the task's inference workers unless told how many), loads a model and predicts
+// image files into a folder as the task does (predictImages: decoding and writing overlap the network), printing one
+// JSON line for the start-up, then one per image when its outputs are written: seconds since the previous one, the
+// stages' seconds (which overlap), resident memory and live tensors.
+// Usage: deno run -A tools/bench/predict_timing.ts <checkpoint> <out dir> <workers: N or auto> <image> [<image> ...]
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { loadPanopticModel } from "../../lib/model/load.ts";
+import { defaultInferenceWorkers, startRunner } from "../../lib/model/inference_pool.ts";
 import { predictImages, type PredictionSeconds } from "../../lib/eval/predict_image.ts";
 
-/** The first line: the backend's log line and seconds from the script's start to the model loaded. */
+/**
+ * The first line: the backend's log line, the inference workers (1 = the main thread) and seconds from the script's
+ * start to the model loaded (in every worker).
+ */
 export interface PredictStartLine {
   backend: string;
+  workers: number;
   startupSeconds: number;
 }
 
@@ -25,19 +30,25 @@ export interface PredictFrameLine {
 }
 
 if (import.meta.main) {
-  const [checkpoint, outDir, ...images] = Deno.args;
-  if (!checkpoint || !outDir || images.length === 0) {
-    console.error("usage: predict_timing.ts <checkpoint> <out dir> <image> [<image> ...]");
+  const [checkpoint, outDir, workersArg, ...images] = Deno.args;
+  if (!checkpoint || !outDir || !/^(auto|[1-9][0-9]*)$/.test(workersArg ?? "") || images.length === 0) {
+    console.error("usage: predict_timing.ts <checkpoint> <out dir> <workers: N or auto> <image> [<image> ...]");
     Deno.exit(2);
   }
   const start = performance.now();
   const lines: string[] = [];
   await initBackend({ log: (line) => lines.push(line) });
   const loaded = await loadPanopticModel(checkpoint);
-  const first: PredictStartLine = { backend: lines.join("; "), startupSeconds: (performance.now() - start) / 1000 };
+  const workers = workersArg === "auto" ? defaultInferenceWorkers(images.length) : Number(workersArg);
+  const runner = await startRunner(loaded.model, loaded.modelDir, workers);
+  const first: PredictStartLine = {
+    backend: lines.join("; "),
+    workers,
+    startupSeconds: (performance.now() - start) / 1000,
+  };
   console.log(JSON.stringify(first));
   let last = performance.now();
-  await predictImages(loaded.model, images, outDir, { checkpoint: loaded.modelDir }, (image, r) => {
+  await predictImages(runner, images, outDir, { checkpoint: loaded.modelDir }, (image, r) => {
     const now = performance.now();
     const line: PredictFrameLine = {
       image,
@@ -49,5 +60,6 @@ if (import.meta.main) {
     last = now;
     console.log(JSON.stringify(line));
   });
+  runner.close();
   loaded.model.dispose();
 }

@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { currentBackend } from "../../lib/runtime/backend.ts";
 import type { NdArray, TaskSpec } from "../../lib/train/train_task.ts";
+import { WorkerClient } from "../../lib/runtime/worker_rpc.ts";
 
 /** One forward pass of `model` on `x` (inference mode) with every output read back, then disposed. */
 export async function forwardAndRead(model: tfl.LayersModel, x: tf.Tensor): Promise<void> {
@@ -19,33 +20,23 @@ export type ForwardRequest =
   | { type: "input"; name: string; input: NdArray<Float32Array> }
   | { type: "forward"; name: string };
 
-export type ForwardReply = { type: "ok" } | { type: "error"; message: string };
+export type ForwardReply = { type: "ok" };
 
 /** The worker and its model replica; requests are answered one at a time, in order. */
 export class ThreadedForward {
-  private readonly worker = new Worker(new URL("./threaded_forward_worker.ts", import.meta.url), { type: "module" });
-  private pending: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  private readonly worker = new WorkerClient<ForwardRequest, ForwardReply>(
+    new URL("./threaded_forward_worker.ts", import.meta.url),
+    "threaded forward worker",
+  );
 
-  private constructor() {
-    this.worker.onmessage = (e: MessageEvent<ForwardReply>) => {
-      const waiter = this.pending!;
-      this.pending = null;
-      if (e.data.type === "error") waiter.reject(new Error(`threaded forward worker: ${e.data.message}`));
-      else waiter.resolve();
-    };
-    this.worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      this.pending?.reject(new Error(`threaded forward worker crashed: ${e.message}`));
-      this.pending = null;
-    };
-  }
+  private constructor() {}
 
   /** Starts the worker with `wasmThreads` threads and builds the task's model there. */
   static async start(spec: TaskSpec, wasmThreads: number): Promise<ThreadedForward> {
     const forward = new ThreadedForward();
     const backend = currentBackend()?.name ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
     try {
-      await forward.call({ type: "init", spec, backend, wasmThreads });
+      await forward.worker.call({ type: "init", spec, backend, wasmThreads });
     } catch (e) {
       forward.dispose();
       throw e;
@@ -54,24 +45,16 @@ export class ThreadedForward {
   }
 
   /** Keeps `input` (NHWC) in the worker under `name`. */
-  setInput(name: string, input: NdArray<Float32Array>): Promise<void> {
-    return this.call({ type: "input", name, input });
+  async setInput(name: string, input: NdArray<Float32Array>): Promise<void> {
+    await this.worker.call({ type: "input", name, input });
   }
 
   /** One forward pass on the named input, its outputs read back. */
-  forward(name: string): Promise<void> {
-    return this.call({ type: "forward", name });
+  async forward(name: string): Promise<void> {
+    await this.worker.call({ type: "forward", name });
   }
 
   dispose(): void {
     this.worker.terminate();
-  }
-
-  private call(request: ForwardRequest): Promise<void> {
-    if (this.pending) throw new Error("threaded forward worker: one request at a time");
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(request);
-    });
   }
 }

@@ -6,35 +6,29 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { loadTask } from "../../lib/train/train_task.ts";
 import { forwardAndRead, type ForwardReply, type ForwardRequest } from "./threaded_forward.ts";
+import { type Answer, serveRequests } from "../../lib/runtime/worker_rpc.ts";
 
 let model: tfl.LayersModel;
 const inputs = new Map<string, tf.Tensor>();
 
-async function handle(msg: ForwardRequest): Promise<void> {
+async function handle(msg: ForwardRequest): Promise<Answer<ForwardReply>> {
   switch (msg.type) {
     case "init":
       await initBackend({ force: msg.backend, wasmThreads: msg.wasmThreads, log: () => {} });
       model = (await loadTask(msg.spec)).model;
-      return;
+      break;
     case "input":
       inputs.get(msg.name)?.dispose();
       inputs.set(msg.name, tf.tensor(msg.input.data, msg.input.shape));
-      return;
+      break;
     case "forward": {
       const x = inputs.get(msg.name);
       if (!x) throw new Error(`no input named ${msg.name}`);
       await forwardAndRead(model, x);
-      return;
+      break;
     }
   }
+  return { reply: { type: "ok" } };
 }
 
-self.onmessage = async (e: MessageEvent<ForwardRequest>) => {
-  try {
-    await handle(e.data);
-    self.postMessage({ type: "ok" } satisfies ForwardReply);
-  } catch (err) {
-    const message = err instanceof Error ? err.stack ?? err.message : String(err);
-    self.postMessage({ type: "error", message } satisfies ForwardReply);
-  }
-};
+serveRequests(handle);

@@ -23,6 +23,9 @@ Model mode (a trained model on a KITTI split or on Cityscapes-format panoptic gr
   --images DIR        panoptic JSON: folder searched for its images; default <JSON's folder>/../leftImg8bit
   --frames N          first N frames (0 = all); default 0
   --scale S           resize factor before the network; default 1
+  --workers N         Deno workers running the network on frames at once, each with its own copy of the model and
+                      the cores divided among them; 1 = this thread; default 2 on the wasm backend with two cores or
+                      more (evaluations of 4 frames or more), else 1
   --out FILE          default <run folder>/eval-<split, or the JSON's name>.json for the whole split at full size
                       on the default data (the record the report reads); any other evaluation's name adds what
                       differs, e.g. eval-acdc_val-frames10-scale0.5.json, -semantic, -data-<folder>
@@ -45,6 +48,7 @@ const args = parseTaskArgs("eval", HELP, {
   images: { type: "string" },
   frames: { type: "string", default: "0" },
   scale: { type: "string", default: "1" },
+  workers: { type: "string" },
   out: { type: "string" },
   gt: { type: "string" },
   pred: { type: "string" },
@@ -53,6 +57,7 @@ const args = parseTaskArgs("eval", HELP, {
 const { values } = args;
 const frames = args.number("frames", "count");
 const scale = args.number("scale", "positive");
+const workers = args.number("workers", "positive-count");
 const task = args.choice("task", TASKS);
 
 function fail(message: string): never {
@@ -86,6 +91,7 @@ async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
     images: values.images,
     frames,
     scale,
+    workers,
     onFrame,
     onLoaded: ({ modelDir, step, labels }) =>
       console.log(

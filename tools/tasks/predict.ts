@@ -3,6 +3,7 @@
 // segments JSON per image.
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { loadPanopticModel } from "../../lib/model/load.ts";
+import { defaultInferenceWorkers, type HeadsRunner, startRunner } from "../../lib/model/inference_pool.ts";
 import { clashingImages, MAX_PREDICT_PIXELS, predictImages } from "../../lib/eval/predict_image.ts";
 import { DEFAULT_RUN_DIR } from "../../lib/train/config.ts";
 import { DEFAULT_SCORE_THRESHOLD } from "../../lib/viz/panoptic_overlay.ts";
@@ -14,6 +15,9 @@ const HELP = `deno task predict <image> [<image> ...] [options]
   --out DIR           output folder; default predictions
   --scale S           resize factor before the network; default 1
   --score-threshold T the overlay outlines and labels instances scoring at least T; default ${DEFAULT_SCORE_THRESHOLD}
+  --workers N         Deno workers running the network on images at once, each with its own copy of the model and
+                      the cores divided among them; 1 = this thread; default 2 on the wasm backend with two cores or
+                      more (4 images or more), else 1
 Images of more than ${MAX_PREDICT_PIXELS} pixels (2048x1024) are scaled down to that many, keeping their aspect
 ratio; the outputs then have that size, and the segments JSON records the file's size ("source") and "sourceScale".
 Writes per image <stem>_panoptic.png (COCO-panoptic: id = labelId*1000 + k as R + 256 G + 256² B, 0 = void),
@@ -26,11 +30,13 @@ const args = parseTaskArgs("predict", HELP, {
   out: { type: "string", default: "predictions" },
   scale: { type: "string", default: "1" },
   "score-threshold": { type: "string", default: String(DEFAULT_SCORE_THRESHOLD) },
+  workers: { type: "string" },
 }, { positionals: true });
 const { values, positionals } = args;
 if (positionals.length === 0) args.usageError("no image given");
 const scale = args.number("scale", "positive");
 const scoreThreshold = args.number("score-threshold", "fraction");
+const requestedWorkers = args.number("workers", "positive-count");
 const clash = clashingImages(positionals);
 if (clash) {
   args.usageError(
@@ -39,12 +45,15 @@ if (clash) {
   );
 }
 
+let runner: HeadsRunner | null = null;
 try {
   await initBackend();
   const loaded = await loadPanopticModel(values.checkpoint);
   console.log(`model ${loaded.modelDir}${loaded.step === null ? "" : ` (step ${loaded.step})`}`);
   const options = { scale, checkpoint: loaded.modelDir, scoreThreshold };
-  await predictImages(loaded.model, positionals, values.out, options, (image, result) => {
+  const workers = requestedWorkers ?? defaultInferenceWorkers(positionals.length);
+  runner = await startRunner(loaded.model, loaded.modelDir, workers);
+  await predictImages(runner, positionals, values.out, options, (image, result) => {
     const things = result.segments.filter((s) => s.isThing).length;
     if (result.width !== result.source.width) {
       console.log(
@@ -60,8 +69,10 @@ try {
       } (read ${ms(read)}, network ${ms(network)}, post-processing ${ms(postprocess)}, writing ${ms(write)})`,
     );
   });
+  runner.close();
   loaded.model.dispose();
 } catch (e) {
+  runner?.close();
   console.error(`predict: ${e instanceof Error ? e.message : e}`);
   Deno.exit(1);
 }
