@@ -14,7 +14,7 @@ import {
 import { KITTI_ATTRIBUTION, kittiInstanceSource } from "../data/datasets/kitti.ts";
 import { type DatasetSource, kittiSplitSource, openSource } from "../data/datasets/sources.ts";
 import { loadPanopticModel } from "../model/load.ts";
-import { defaultInferenceWorkers, type HeadsRunner, startRunner } from "../model/inference_pool.ts";
+import { type HeadsRunner, startRunner } from "../model/inference_pool.ts";
 import { evaluateModel } from "./loop.ts";
 import { evaluateIkaProtocol, ikaProtocolSection } from "./ika_protocol.ts";
 import { type EvalRecord, instanceSection, panopticSection, schemesSection, semanticSection } from "./record.ts";
@@ -120,9 +120,8 @@ export async function evaluateCheckpoint(
   let runner: HeadsRunner | null = null;
   try {
     const available = (await openSource(source)).names.length;
-    const workers = options.workers ??
-      defaultInferenceWorkers(options.frames > 0 ? Math.min(options.frames, available) : available);
-    runner = await startRunner(loaded.model, loaded.modelDir, workers);
+    const frames = options.frames > 0 ? Math.min(options.frames, available) : available;
+    runner = await startRunner(loaded.model, loaded.modelDir, { frames, workers: options.workers });
     const passes = source.kind === "kitti" ? 2 : 1;
     const ev = await evaluateModel(runner, {
       source,

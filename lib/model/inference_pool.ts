@@ -4,7 +4,7 @@
 // faster than one network on two threads: XNNPACK's convolutions use the threads, but tfjs-wasm's other kernels
 // (resizes, concatenations, element-wise ops) and the JavaScript around the network run on one.
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { currentBackend } from "../runtime/backend.ts";
+import { backendForWorkers, currentBackend } from "../runtime/backend.ts";
 import { SerialQueue } from "../runtime/serial_queue.ts";
 import { WorkerClient } from "../runtime/worker_rpc.ts";
 import { LABEL_SETS } from "../data/labels/descriptor.ts";
@@ -60,9 +60,17 @@ export function defaultInferenceWorkers(frames: number): number {
   return currentBackend()?.name === "wasm" && cores >= 2 && frames >= 4 ? 2 : 1;
 }
 
-/** `workers` > 1: an InferencePool of them on the model folder `modelDir`; 1: `model` on this thread. */
-export async function startRunner(model: tfl.LayersModel, modelDir: string, workers: number): Promise<HeadsRunner> {
-  return workers > 1 ? await InferencePool.start(modelDir, workers) : modelRunner(model);
+/**
+ * The runner for `frames` frames: `workers` (default defaultInferenceWorkers) above 1, an InferencePool of them on the
+ * model folder `modelDir`; else `model` on this thread. Its `parallel` says how many workers it has.
+ */
+export async function startRunner(
+  model: tfl.LayersModel,
+  modelDir: string,
+  { frames, workers }: { frames: number; workers?: number },
+): Promise<HeadsRunner> {
+  const count = workers ?? defaultInferenceWorkers(frames);
+  return count > 1 ? await InferencePool.start(modelDir, count) : modelRunner(model);
 }
 
 /** Deno workers, each loading the model of `modelDir` on its own wasm backend; a frame goes to the least busy one. */
@@ -87,7 +95,7 @@ export class InferencePool implements HeadsRunner {
       throw new Error(`workers must be a positive integer, got ${workers}`);
     }
     const threads = wasmThreads ?? Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / workers));
-    const backend = currentBackend()?.name ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
+    const backend = backendForWorkers();
     const pool = new InferencePool(
       Array.from(
         { length: workers },

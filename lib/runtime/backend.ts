@@ -202,6 +202,14 @@ export function currentBackend(): BackendChoice | undefined {
   return current;
 }
 
+/**
+ * The backend a worker started from this thread should force (initBackend's `force`): this thread's, else what
+ * PANOPTIC_BACKEND says, else "" (the worker chooses as initBackend does).
+ */
+export function backendForWorkers(): string {
+  return currentBackend()?.name ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
+}
+
 function firstLine(e: unknown): string {
   return String(e instanceof Error ? e.message : e).split("\n")[0];
 }

@@ -1,7 +1,7 @@
 // Data-parallel training over Deno workers: each worker has its own tfjs backend and model replica; every step
 // each computes gradients of its shard's summed loss, this thread adds them and divides by the batch's element
 // count, and every worker applies the same averaged gradients with its own Adam, so replicas stay bit-identical.
-import { currentBackend } from "../runtime/backend.ts";
+import { backendForWorkers } from "../runtime/backend.ts";
 import { LocalTrainer } from "./local_trainer.ts";
 import {
   type AdamConfig,
@@ -38,7 +38,7 @@ export class DataParallelTrainer implements Trainer {
     wasmThreads = 1,
     microBatch = Infinity,
   ): Promise<DataParallelTrainer> {
-    const backend = currentBackend()?.name ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
+    const backend = backendForWorkers();
     const replicas = Array.from({ length: workers }, (_, i) => startReplica(i));
     const trainer = new DataParallelTrainer(replicas);
     try {

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { loadPanopticModel } from "../../lib/model/load.ts";
-import { defaultInferenceWorkers, startRunner } from "../../lib/model/inference_pool.ts";
+import { startRunner } from "../../lib/model/inference_pool.ts";
 import { predictImages, type PredictionSeconds } from "../../lib/eval/predict_image.ts";
 
 /**
@@ -39,11 +39,11 @@ if (import.meta.main) {
   const lines: string[] = [];
   await initBackend({ log: (line) => lines.push(line) });
   const loaded = await loadPanopticModel(checkpoint);
-  const workers = workersArg === "auto" ? defaultInferenceWorkers(images.length) : Number(workersArg);
-  const runner = await startRunner(loaded.model, loaded.modelDir, workers);
+  const workers = workersArg === "auto" ? undefined : Number(workersArg);
+  const runner = await startRunner(loaded.model, loaded.modelDir, { frames: images.length, workers });
   const first: PredictStartLine = {
     backend: lines.join("; "),
-    workers,
+    workers: runner.parallel,
     startupSeconds: (performance.now() - start) / 1000,
   };
   console.log(JSON.stringify(first));

@@ -3,7 +3,7 @@
 // timings, next to its threaded training step (a lone data-parallel replica, which only trains).
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { currentBackend } from "../../lib/runtime/backend.ts";
+import { backendForWorkers } from "../../lib/runtime/backend.ts";
 import type { NdArray, TaskSpec } from "../../lib/train/train_task.ts";
 import { WorkerClient } from "../../lib/runtime/worker_rpc.ts";
 
@@ -34,7 +34,7 @@ export class ThreadedForward {
   /** Starts the worker with `wasmThreads` threads and builds the task's model there. */
   static async start(spec: TaskSpec, wasmThreads: number): Promise<ThreadedForward> {
     const forward = new ThreadedForward();
-    const backend = currentBackend()?.name ?? Deno.env.get("PANOPTIC_BACKEND") ?? "";
+    const backend = backendForWorkers();
     try {
       await forward.worker.call({ type: "init", spec, backend, wasmThreads });
     } catch (e) {

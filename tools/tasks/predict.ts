@@ -3,7 +3,7 @@
 // segments JSON per image.
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { loadPanopticModel } from "../../lib/model/load.ts";
-import { defaultInferenceWorkers, type HeadsRunner, startRunner } from "../../lib/model/inference_pool.ts";
+import { type HeadsRunner, startRunner } from "../../lib/model/inference_pool.ts";
 import { clashingImages, MAX_PREDICT_PIXELS, predictImages } from "../../lib/eval/predict_image.ts";
 import { DEFAULT_RUN_DIR } from "../../lib/train/config.ts";
 import { DEFAULT_SCORE_THRESHOLD } from "../../lib/viz/panoptic_overlay.ts";
@@ -36,7 +36,7 @@ const { values, positionals } = args;
 if (positionals.length === 0) args.usageError("no image given");
 const scale = args.number("scale", "positive");
 const scoreThreshold = args.number("score-threshold", "fraction");
-const requestedWorkers = args.number("workers", "positive-count");
+const workers = args.number("workers", "positive-count");
 const clash = clashingImages(positionals);
 if (clash) {
   args.usageError(
@@ -51,8 +51,7 @@ try {
   const loaded = await loadPanopticModel(values.checkpoint);
   console.log(`model ${loaded.modelDir}${loaded.step === null ? "" : ` (step ${loaded.step})`}`);
   const options = { scale, checkpoint: loaded.modelDir, scoreThreshold };
-  const workers = requestedWorkers ?? defaultInferenceWorkers(positionals.length);
-  runner = await startRunner(loaded.model, loaded.modelDir, workers);
+  runner = await startRunner(loaded.model, loaded.modelDir, { frames: positionals.length, workers });
   await predictImages(runner, positionals, values.out, options, (image, result) => {
     const things = result.segments.filter((s) => s.isThing).length;
     if (result.width !== result.source.width) {
