@@ -11,6 +11,7 @@ import { LocalTrainer } from "../lib/train/local_trainer.ts";
 import { createPanopticTask, toArrayBatch } from "../lib/train/panoptic_task.ts";
 import {
   CHECKPOINT_DIR,
+  explainStepFailure,
   EXPORT_DIR,
   readRecords,
   type StepRecord,
@@ -217,4 +218,18 @@ Deno.test("a run folder is locked while a training writes to it; a lock whose pr
   );
   assert.ok(!existsSync(join(run, "train.lock")), "the lock is released at the end");
   rmSync(runs, { recursive: true });
+});
+
+Deno.test("a step that runs out of wasm memory says how many crops of which size each pass took and what to lower", () => {
+  const c: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, name: "big", crop: [368, 1248], batchSize: 4, microBatch: 2 };
+  const oom = new Error("data-parallel worker 0: RuntimeError: memory access out of bounds");
+  const message = (explainStepFailure(oom, c, 0, 4) as Error).message;
+  assert.match(
+    message,
+    /^step 1: the backend most likely ran out of memory with 1 crop\(s\) of 368x1248 per forward\/backward/,
+  );
+  assert.match(message, /lower microBatch \(2\) or crop in the config of big\n.*memory access out of bounds$/);
+  assert.match((explainStepFailure(oom, c, 9, 1) as Error).message, /^step 10: .* with 2 crop/);
+  const other = new Error("frame 3: label file missing");
+  assert.equal(explainStepFailure(other, c, 0, 1), other);
 });

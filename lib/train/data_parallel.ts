@@ -28,8 +28,9 @@ export class DataParallelTrainer implements Trainer {
   private constructor(private readonly replicas: Replica[]) {}
 
   /**
-   * Starts `workers` replicas of the task (wasm: `wasmThreads` each); all start from replica 0's initial weights. A
-   * lone replica takes its steps in micro-batches of `microBatch` images (gradients add up before the Adam step).
+   * Starts `workers` replicas of the task (wasm: `wasmThreads` each); all start from replica 0's initial weights. Each
+   * replica takes its shard through forward/backward in micro-batches of `microBatch` images (gradients add up before
+   * the Adam step).
    */
   static async create(
     spec: TaskSpec,
@@ -126,8 +127,8 @@ function scaleInto(target: Float32Array, factor: number): void {
 }
 
 /**
- * workers ≤ 1: train in this thread (in micro-batches of `microBatch` images); otherwise over that many workers,
- * each with `wasmThreads` wasm threads.
+ * workers ≤ 1: train in this thread; otherwise over that many workers, each with `wasmThreads` wasm threads. Either
+ * way forward/backward passes take at most `microBatch` images.
  */
 export async function createTrainer(
   spec: TaskSpec,
@@ -137,5 +138,5 @@ export async function createTrainer(
   wasmThreads = 1,
 ): Promise<Trainer> {
   if (workers <= 1) return new LocalTrainer(await loadTask(spec), adam, microBatch);
-  return await DataParallelTrainer.create(spec, adam, workers, wasmThreads);
+  return await DataParallelTrainer.create(spec, adam, workers, wasmThreads, microBatch);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../runtime/backend.ts";
-import { DataParallelTrainer } from "./data_parallel.ts";
+import { createTrainer, DataParallelTrainer } from "./data_parallel.ts";
 import { randomSegmentationBatch } from "./testing/random_batch.ts";
 import { LocalTrainer, lossAndGradients } from "./local_trainer.ts";
 import { loadTask, shardBatch, type TaskSpec } from "./train_task.ts";
@@ -31,12 +31,7 @@ Deno.test("2-worker gradients and steps equal single-thread ones on the same bat
     const probe = randomSegmentationBatch(9, [3, 12, 10], 4);
     const reference = lossAndGradients(local.task, probe, 1 / local.task.lossCount(probe));
     const averaged = await parallel.gradients(structuredClone(probe));
-    reference.grads.forEach((g, i) => {
-      const want = g.dataSync() as Float32Array;
-      const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      const diff = want.reduce((m, v, j) => Math.max(m, Math.abs(v - averaged.grads[i][j])), 0);
-      assert.ok(scale > 0 && diff <= 1e-5 * scale, `gradient ${i}: max diff ${diff}, scale ${scale}`);
-    });
+    assertGradientsClose(reference.grads, averaged.grads);
     assert.ok(Math.abs(averaged.terms.total - reference.sums.total.dataSync()[0]) < 1e-5);
     tf.dispose([...Object.values(reference.sums), ...reference.grads]);
     for (let step = 0; step < 3; step++) {
@@ -84,3 +79,30 @@ Deno.test("a lone replica takes whole steps in its worker, in micro-batches, equ
     await local.dispose();
   }
 });
+
+Deno.test("replicas take their shards in micro-batches: gradients equal one pass over the batch", async () => {
+  const capped: TaskSpec = { ...spec, options: { classes: 4, seed: 5, maxPassImages: 1 } };
+  const parallel = await createTrainer(capped, { learningRate: 0.01 }, 2, 1) as DataParallelTrainer;
+  const local = new LocalTrainer(await loadTask(spec), { learningRate: 0.01 });
+  try {
+    await local.setWeights(await parallel.getWeights());
+    const probe = randomSegmentationBatch(30, [4, 12, 10], 4);
+    const reference = lossAndGradients(local.task, probe, 1 / local.task.lossCount(probe));
+    const averaged = await parallel.gradients(structuredClone(probe));
+    assertGradientsClose(reference.grads, averaged.grads);
+    tf.dispose([...Object.values(reference.sums), ...reference.grads]);
+  } finally {
+    await parallel.dispose();
+    await local.dispose();
+  }
+});
+
+/** Each gradient within 1e-5 of its largest magnitude (which must not be 0) of the reference. */
+function assertGradientsClose(reference: tf.Tensor[], got: Float32Array[]): void {
+  reference.forEach((g, i) => {
+    const want = g.dataSync() as Float32Array;
+    const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const diff = want.reduce((m, v, j) => Math.max(m, Math.abs(v - got[i][j])), 0);
+    assert.ok(scale > 0 && diff <= 1e-5 * scale, `gradient ${i}: max diff ${diff}, scale ${scale}`);
+  });
+}

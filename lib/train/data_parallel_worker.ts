@@ -1,13 +1,13 @@
 // Worker side of data-parallel training: owns a tfjs backend, a model replica and an Adam optimizer; computes
-// summed-loss gradients on its shard and applies the averaged gradients it is sent, or (a lone replica) takes a
-// whole step on the batch without sending its gradients out.
+// summed-loss gradients on its shard (in micro-batches) and applies the averaged gradients it is sent, or (a lone
+// replica) takes a whole step on the batch without sending its gradients out.
 /// <reference lib="deno.worker" />
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../runtime/backend.ts";
 import {
   applyGradients,
   LocalTrainer,
-  lossAndGradients,
+  microBatchedGradients,
   readCopies,
   readScalars,
   readWeights,
@@ -53,7 +53,7 @@ async function handle(msg: WorkerRequest): Promise<Answer<WorkerReply>> {
       return { reply: { type: "ok" } };
     case "gradients": {
       const task = trainer.task;
-      const { sums, grads } = lossAndGradients(task, msg.shard, 1);
+      const { sums, grads } = microBatchedGradients(task, msg.shard, 1, trainer.microBatch);
       const arrays = await readCopies(grads);
       tf.dispose(grads);
       return {

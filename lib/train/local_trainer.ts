@@ -49,6 +49,28 @@ export function lossAndGradients(task: TrainTask, batch: ArrayBatch, scale: numb
   });
 }
 
+/**
+ * lossAndGradients over `batch` in slices of at most `microBatch` samples, added up: the same sums and gradients
+ * (up to float rounding) with one slice's activations in memory at a time.
+ */
+export function microBatchedGradients(task: TrainTask, batch: ArrayBatch, scale: number, microBatch: number): {
+  sums: Record<string, tf.Scalar>;
+  grads: tf.Tensor[];
+} {
+  const slices = shardBatch(batch, Math.max(1, Math.ceil(batch.images.shape[0] / microBatch)));
+  let total = lossAndGradients(task, slices[0], scale);
+  for (const slice of slices.slice(1)) {
+    const part = lossAndGradients(task, slice, scale);
+    const sum = tf.tidy(() => ({
+      sums: Object.fromEntries(Object.entries(total.sums).map(([k, v]) => [k, tf.add(v, part.sums[k])])),
+      grads: total.grads.map((g, i) => tf.add(g, part.grads[i])),
+    }));
+    tf.dispose([...Object.values(total.sums), ...Object.values(part.sums), ...total.grads, ...part.grads]);
+    total = sum as typeof total;
+  }
+  return total;
+}
+
 /** Reads scalar tensors as numbers (asynchronously: webgpu has no synchronous read in Deno) and disposes them. */
 export async function readScalars(sums: Record<string, tf.Scalar>): Promise<Record<string, number>> {
   const entries = Object.entries(sums);
@@ -154,17 +176,7 @@ export class LocalTrainer implements Trainer {
 
   async step(batch: ArrayBatch, options: StepOptions = {}): Promise<StepResult> {
     const scale = 1 / Math.max(1, this.task.lossCount(batch));
-    const slices = shardBatch(batch, Math.max(1, Math.ceil(batch.images.shape[0] / this.microBatch)));
-    let total = lossAndGradients(this.task, slices[0], scale);
-    for (const slice of slices.slice(1)) {
-      const part = lossAndGradients(this.task, slice, scale);
-      const sum = tf.tidy(() => ({
-        sums: Object.fromEntries(Object.entries(total.sums).map(([k, v]) => [k, tf.add(v, part.sums[k])])),
-        grads: total.grads.map((g, i) => tf.add(g, part.grads[i])),
-      }));
-      tf.dispose([...Object.values(total.sums), ...Object.values(part.sums), ...total.grads, ...part.grads]);
-      total = sum as typeof total;
-    }
+    const total = microBatchedGradients(this.task, batch, scale, this.microBatch);
     const gradNorm = await applyGradients(this.task, this.optimizer, total.grads, options);
     return { terms: await readScalars(total.sums), gradNorm };
   }

@@ -223,6 +223,21 @@ async function initialWeights(path: string, like: tfl.LayersModel): Promise<{ va
   }
 }
 
+/**
+ * A failed step's error, with what to change when the backend ran out of memory (tfjs-wasm's allocations past its
+ * heap, at most 4 GB per replica, fail as "memory access out of bounds"); other errors as they are.
+ */
+export function explainStepFailure(e: unknown, c: TrainConfig, step: number, workers: number): unknown {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!/memory access out of bounds|out of memory/i.test(message)) return e;
+  const images = Math.min(c.microBatch, Math.ceil(c.batchSize / Math.max(1, workers)));
+  return new Error(
+    `step ${step + 1}: the backend most likely ran out of memory with ${images} crop(s) of ${c.crop.join("x")} ` +
+      `per forward/backward pass (a wasm heap holds at most 4 GB): lower microBatch (${c.microBatch}) or crop in ` +
+      `the config of ${c.name}\n${message}`,
+  );
+}
+
 async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string): Promise<TrainOutcome> {
   const checkpoints = join(runDir, CHECKPOINT_DIR);
   const recordPath = join(runDir, RECORD_FILE);
@@ -284,6 +299,8 @@ async function trainLocked(c: TrainConfig, options: TrainOptions, runDir: string
         learningRate: lr,
         weightDecay: c.weightDecay,
         clipNorm: c.clipNorm,
+      }).catch((e) => {
+        throw explainStepFailure(e, c, step, options.workers);
       });
       step++;
       const now = performance.now();

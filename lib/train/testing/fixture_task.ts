@@ -9,6 +9,8 @@ export interface FixtureTaskOptions {
   classes: number;
   /** Seed of the weight initialisers, so separately built replicas start equal. */
   seed: number;
+  /** Forward passes over more images than this throw (to show a trainer keeps to its micro-batches); default none. */
+  maxPassImages?: number;
 }
 
 export function createFixtureTask(options: FixtureTaskOptions): Promise<TrainTask> {
@@ -26,9 +28,13 @@ export function createFixtureTask(options: FixtureTaskOptions): Promise<TrainTas
   const model = tfl.model({ inputs: input, outputs: x });
   return Promise.resolve({
     model,
-    lossSums: (images: tf.Tensor4D, targets: Record<string, tf.Tensor>) => ({
-      total: softmaxCrossEntropySum(model.apply(images, { training: false }) as tf.Tensor4D, targets.semantic),
-    }),
+    lossSums: (images: tf.Tensor4D, targets: Record<string, tf.Tensor>) => {
+      const limit = options.maxPassImages ?? Infinity;
+      if (images.shape[0] > limit) throw new Error(`a pass over ${images.shape[0]} images, more than ${limit}`);
+      return {
+        total: softmaxCrossEntropySum(model.apply(images, { training: false }) as tf.Tensor4D, targets.semantic),
+      };
+    },
     lossCount: (batch: ArrayBatch) => countLabelled(batch.targets.semantic.data, options.classes),
   });
 }
