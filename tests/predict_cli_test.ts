@@ -1,6 +1,6 @@
 // `deno task predict` end to end on one KITTI frame with a freshly exported model: the files per image, scored by
-// `deno task eval`'s file mode exactly as model mode scores them, the same files from two inference workers, and a
-// clear error for a missing image.
+// `deno task eval`'s file mode exactly as model mode scores them (with --flip too), the same files from two inference
+// workers, and a clear error for a missing image.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,22 +39,10 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     const area = record.segments.reduce((s: number, e: { area: number }) => s + e.area, 0);
     assert.equal(area, record.width * record.height);
     // The files score exactly what model mode measures on the same frame at the same scale.
-    const scored = await evaluateFiles({
-      gt: KITTI,
-      pred: out,
-      task: null,
-      split: "acdc_val",
-      frames: 1,
-      instances: null,
-    });
-    const { record: direct } = await evaluateCheckpoint({
-      checkpoint: modelDir,
-      data: KITTI,
-      split: "acdc_val",
-      instances: null,
-      frames: 1,
-      scale: 0.25,
-    });
+    const fileEval = { gt: KITTI, pred: out, task: null, split: "acdc_val", frames: 1, instances: null };
+    const scored = await evaluateFiles(fileEval);
+    const modelEval = { checkpoint: modelDir, data: KITTI, split: "acdc_val", instances: null, frames: 1, scale: 0.25 };
+    const { record: direct } = await evaluateCheckpoint(modelEval);
     assert.equal(scored.frames, 1);
     assert.ok(scored.semantic!.miou >= 0 && scored.semantic!.miou <= 1);
     assert.deepEqual(scored.semantic!.perClass, direct.semantic!.perClass);
@@ -83,6 +71,26 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
       );
     }
     assert.ok(existsSync(join(pooled, `${readKittiSplit(KITTI, "acdc_val")[1]}_segments.json`)));
+    // With --flip the files score what model mode measures with flip, and say so.
+    const flippedOut = join(dir, "flipped");
+    const flipped = await runTask("predict.ts", [
+      image,
+      "--checkpoint",
+      modelDir,
+      "--out",
+      flippedOut,
+      "--scale",
+      "0.25",
+      "--flip",
+    ]);
+    assert.equal(flipped.code, 0, flipped.stderr);
+    assert.equal(JSON.parse(readFileSync(join(flippedOut, `${name}_segments.json`), "utf8")).flip, true);
+    assert.equal(record.flip, false);
+    const scoredFlipped = await evaluateFiles({ ...fileEval, pred: flippedOut });
+    const { record: directFlipped } = await evaluateCheckpoint({ ...modelEval, flip: true });
+    assert.equal(directFlipped.source.kind === "model" && directFlipped.source.flip, true);
+    assert.deepEqual(scoredFlipped.semantic!.perClass, directFlipped.semantic!.perClass);
+    assert.notDeepEqual(scoredFlipped.semantic!.perClass, scored.semantic!.perClass);
     const missing = await runTask("predict.ts", [
       join(dir, "nope.png"),
       "--checkpoint",

@@ -10,7 +10,7 @@ import { ACDC30_CLASSES, notebookColorsToAcdc30 } from "../data/labels/acdc_labe
 import { assertSameSize, type Image8, readRgb, resizeNearest } from "../io/image_io.ts";
 import { kittiLabelFile, readKittiLabelColors } from "../data/datasets/kitti.ts";
 import { accumulateSemantic, type SemanticResult, semanticResult, type SemanticStats } from "../metrics/semantic.ts";
-import { forEachPrediction } from "./loop.ts";
+import { forEachPrediction, type PredictionLoopOptions } from "./loop.ts";
 import type { HeadsRunner } from "../model/inference_pool.ts";
 import { acdc30Prediction, CLASS_SCHEMES } from "./schemes.ts";
 
@@ -84,12 +84,15 @@ async function readProtocolFrame(root: string, name: string) {
   };
 }
 
-/** Scores `model` on the frames `names` of the KITTI folder `root` with ika's protocol. */
+/**
+ * Scores `model` on the frames `names` of the KITTI folder `root` with ika's protocol (`flip`: mirrored-frame
+ * averaging, InferenceOptions.flip).
+ */
 export async function evaluateIkaProtocol(
   model: tfl.LayersModel | HeadsRunner,
   root: string,
   names: readonly string[],
-  onFrame?: (done: number, total: number) => void,
+  options: Pick<PredictionLoopOptions, "flip" | "onFrame"> = {},
 ): Promise<SemanticResult> {
   const stats = createIkaProtocolStats();
   await forEachPrediction(
@@ -98,7 +101,7 @@ export async function evaluateIkaProtocol(
     (name) => readProtocolFrame(root, name),
     (frame, prediction, name, heads) =>
       accumulateIkaProtocol(stats, frame.labelColors, acdc30Prediction(heads, prediction.semantic), name),
-    { onFrame },
+    options,
   );
   return semanticResult(stats);
 }

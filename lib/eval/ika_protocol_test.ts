@@ -75,7 +75,9 @@ Deno.test("ika's protocol on a tiny KITTI frame: resized to 368x1248, a model th
     const model = constantHeadsModel(logits, 0, [0, 0]);
     const seen: string[] = [];
     const before = tf.memory().numTensors;
-    const r = await evaluateIkaProtocol(model, dir, names.slice(0, 1), (done, total) => seen.push(`${done}/${total}`));
+    const r = await evaluateIkaProtocol(model, dir, names.slice(0, 1), {
+      onFrame: (done, total) => seen.push(`${done}/${total}`),
+    });
     assert.equal(tf.memory().numTensors, before);
     assert.deepEqual(seen, ["1/1"]);
     // The 24x16 frame holds labelIds 0..33 in turn (i % 34); 368x1248 is 23x52 times it, so nearest keeps the

@@ -24,6 +24,8 @@ export interface LoopFrame {
 export interface PredictionLoopOptions {
   /** Frames are resized by this factor before the network (default 1). */
   scale?: number;
+  /** Mirrored-frame averaging (InferenceOptions.flip); default false. */
+  flip?: boolean;
   /** Called after each frame (for progress output). */
   onFrame?: (done: number, total: number) => void;
 }
@@ -65,7 +67,7 @@ export async function forEachPrediction<T, F extends LoopFrame>(
       readAhead(k);
       networks[k] = later(reads[k].then(async (frame) => ({
         frame,
-        ...await runner.heads(frame.image, frame.height, frame.width, { scale: options.scale }),
+        ...await runner.heads(frame.image, frame.height, frame.width, { scale: options.scale, flip: options.flip }),
       })));
       readAhead(k + 1);
     }
@@ -108,6 +110,8 @@ export interface ValidationOptions {
   frames: number;
   /** Frames are resized by this factor before the network. */
   scale: number;
+  /** Mirrored-frame averaging (InferenceOptions.flip); default false. */
+  flip?: boolean;
   /** Called after each frame (for progress output). */
   onFrame?: (done: number, total: number) => void;
   /** Called with each frame and its prediction (e.g. to keep a few for figures). */

@@ -37,6 +37,8 @@ export interface ModelEvalOptions {
   frames: number;
   /** Frames are resized by this factor before the network. */
   scale: number;
+  /** Mirrored-frame averaging (InferenceOptions.flip), for every score; default false. */
+  flip?: boolean;
   /**
    * Workers running the network on frames at once (lib/model/inference_pool.ts; 1 = this thread); default
    * defaultInferenceWorkers for the frames evaluated.
@@ -59,8 +61,8 @@ export const DEFAULT_EVAL = { data: "data/kitti", split: "acdc_val", instances: 
 
 /**
  * The record's name: the split (or the JSON's name) for a full evaluation on the default data, followed by whatever
- * differs from it — `acdc_val-frames10-scale0.5`, `acdc_val-semantic`, `acdc_val-data-<folder>` — so that a partial
- * evaluation never replaces a run's full record.
+ * differs from it — `acdc_val-frames10-scale0.5`, `acdc_val-flip`, `acdc_val-semantic`, `acdc_val-data-<folder>` — so
+ * that a partial or test-time-augmented evaluation never replaces a run's full record.
  */
 export function recordName(options: ModelEvalOptions, sourceName: string): string {
   const parts = [sourceName];
@@ -73,6 +75,7 @@ export function recordName(options: ModelEvalOptions, sourceName: string): strin
   }
   if (options.frames > 0) parts.push(`frames${options.frames}`);
   if (options.scale !== 1) parts.push(`scale${options.scale}`);
+  if (options.flip) parts.push("flip");
   return parts.join("-");
 }
 
@@ -127,6 +130,7 @@ export async function evaluateCheckpoint(
       source,
       frames: options.frames,
       scale: options.scale,
+      flip: options.flip,
       onFrame: (done, total) => options.onFrame?.(done, passes * total),
     });
     const { result, schemes, summary, perFrame } = ev;
@@ -136,7 +140,7 @@ export async function evaluateCheckpoint(
           runner,
           source.root,
           perFrame.map((f) => f.name),
-          (done, total) => options.onFrame?.(total + done, 2 * total),
+          { flip: options.flip, onFrame: (done, total) => options.onFrame?.(total + done, 2 * total) },
         ),
       )
       : null;
@@ -149,6 +153,7 @@ export async function evaluateCheckpoint(
         split: name,
         instances: source.kind === "kitti" ? options.instances && resolve(options.instances) : resolve(options.data),
         scale: options.scale,
+        flip: options.flip ?? false,
         labels: loaded.labels,
       },
       createdAt: new Date().toISOString(),

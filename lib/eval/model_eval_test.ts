@@ -21,6 +21,8 @@ Deno.test("model eval: only the full evaluation on the default data gets the pla
   const full = { ...options, ...DEFAULT_EVAL, frames: 0, scale: 1 };
   assert.equal(recordName(full, "acdc_val"), "acdc_val");
   assert.equal(recordName({ ...full, frames: 2, scale: 0.5 }, "acdc_val"), "acdc_val-frames2-scale0.5");
+  assert.equal(recordName({ ...full, flip: true }, "acdc_val"), "acdc_val-flip");
+  assert.equal(recordName({ ...full, flip: false }, "acdc_val"), "acdc_val");
   assert.equal(recordName({ ...full, instances: null }, "acdc_val"), "acdc_val-semantic");
   assert.equal(recordName({ ...full, instances: "/x/pseudo" }, "acdc_val"), "acdc_val-instances-pseudo");
   assert.equal(recordName({ ...full, data: "/other/kitti2" }, "acdc_val"), "acdc_val-data-kitti2");

@@ -208,6 +208,8 @@ export async function writePrediction(
 export interface PredictOptions {
   /** Resize factor before the network (default 1). */
   scale?: number;
+  /** Mirrored-frame averaging (InferenceOptions.flip); default false. */
+  flip?: boolean;
   /** Recorded in the segments JSON. */
   checkpoint?: string;
   /** The overlay outlines and labels instances scoring at least this (default DEFAULT_SCORE_THRESHOLD). */
@@ -254,6 +256,7 @@ async function writeOutputs(
     sourceScale: width / source.width,
     checkpoint: options.checkpoint ?? null,
     scale: options.scale ?? 1,
+    flip: options.flip ?? false,
     panopticPng: basename(files.panoptic),
     segments,
   };
@@ -266,7 +269,7 @@ async function writeOutputs(
 /**
  * Runs the model on an image file (PNG/JPEG; above MAX_PREDICT_PIXELS decoded at predictionSize) at `scale`,
  * post-processes and writes the files into `outDir`, including `<stem>_segments.json` ({image, width, height,
- * source: the file's size, sourceScale: outputs / file, checkpoint, scale, segments}); the overlay shows the
+ * source: the file's size, sourceScale: outputs / file, checkpoint, scale, flip, segments}); the overlay shows the
  * instances scoring at least `scoreThreshold` (default DEFAULT_SCORE_THRESHOLD of viz/panoptic_overlay.ts).
  */
 export async function predictImage(
@@ -296,5 +299,5 @@ export async function predictImages(
 ): Promise<void> {
   await forEachPrediction(model, imagePaths, decodeImage, async (input, prediction, path, _heads, times) => {
     onImage(path, await writeOutputs(input, prediction, times, outDir, options));
-  }, { scale: options.scale });
+  }, { scale: options.scale, flip: options.flip });
 }

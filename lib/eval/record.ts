@@ -52,6 +52,8 @@ export type EvalSource =
     split: string;
     instances: string | null;
     scale: number;
+    /** Mirrored-frame averaging at inference (InferenceOptions.flip); absent in older records: false. */
+    flip?: boolean;
     /** The model's semantic head (lib/data/labels/descriptor.ts); absent in older records: "cityscapes19". */
     labels?: LabelSetName;
   }

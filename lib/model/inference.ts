@@ -28,6 +28,11 @@ export interface Heads {
 export interface InferenceOptions {
   /** The frame is resized by this factor before the network (heads are resized back). Default 1. */
   scale?: number;
+  /**
+   * Also run the network on the mirrored frame and average the two (deeplab2's `eval_flip`): semantic probabilities
+   * and centre heatmaps, offsets with dx negated. Twice the network's work. Default false.
+   */
+  flip?: boolean;
 }
 
 /** Post-processing defaults for a frame of `height` x `width` (deeplab2's MobileNet settings). */
@@ -72,6 +77,7 @@ export async function predictHeads(
   options: InferenceOptions = {},
 ): Promise<Heads> {
   const scale = options.scale ?? 1;
+  const flip = options.flip ?? false;
   const h = Math.max(SIZE_MULTIPLE, Math.round(height * scale));
   const w = Math.max(SIZE_MULTIPLE, Math.round(width * scale));
   const padH = paddedSize(h);
@@ -80,17 +86,25 @@ export async function predictHeads(
   const [probabilities, center, offsets, fullClasses] = tf.tidy(() => {
     let x = tf.sub(tf.div(tf.tensor4d(Float32Array.from(rgb), [1, height, width, 3]), 127.5), 1) as tf.Tensor4D;
     if (h !== height || w !== width) x = tf.image.resizeBilinear(x, [h, w]);
+    if (flip) x = tf.concat([x, tf.reverse(x, 2)]); // mirrored before padding, so both pad at the bottom right
     x = tf.pad(x, [[0, 0], [0, padH - h], [0, padW - w], [0, 0]]);
     const outputs = model.predict(x) as tf.Tensor4D[];
     const back = (t: tf.Tensor4D) => {
-      const cropped = tf.slice(t, [0, 0, 0, 0], [1, h, w, -1]) as tf.Tensor4D;
+      const cropped = tf.slice(t, [0, 0, 0, 0], [t.shape[0], h, w, -1]) as tf.Tensor4D;
       return h === height && w === width ? cropped : tf.image.resizeBilinear(cropped, [height, width]);
     };
-    const probabilities = tf.softmax(back(outputs[0]));
+    // The mirrored frame's heads, mirrored back (offsets' dx negated), averaged with the frame's own.
+    const merge = (t: tf.Tensor4D, sign?: [number, number]) => {
+      if (!flip) return t;
+      const [own, mirrored] = tf.split(t, 2);
+      const unmirrored = tf.reverse(sign ? tf.mul(mirrored, tf.tensor1d(sign)) : mirrored, 2);
+      return tf.mul(tf.add(own, unmirrored), 0.5) as tf.Tensor4D;
+    };
+    const probabilities = merge(tf.softmax(back(outputs[0])));
     return [
       full ? selectChannels(probabilities, channelsOf(full, LABEL_SETS.cityscapes19)) : probabilities,
-      back(outputs[1]),
-      tf.div(back(outputs[2]), scale),
+      merge(back(outputs[1])),
+      tf.div(merge(back(outputs[2]), [1, -1]), scale),
       full ? tf.argMax(probabilities, 3) : null,
     ];
   });

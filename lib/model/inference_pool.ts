@@ -115,7 +115,7 @@ export class InferencePool implements HeadsRunner {
     const k = this.busy.indexOf(Math.min(...this.busy));
     this.busy[k]++;
     try {
-      const reply = await this.workers[k].call({ type: "heads", rgb, height, width, scale: options.scale ?? 1 });
+      const reply = await this.workers[k].call({ type: "heads", rgb, height, width, options });
       if (reply.type !== "heads") throw new Error(`inference worker ${k}: unexpected reply ${reply.type}`);
       const { heads, seconds } = reply;
       return {

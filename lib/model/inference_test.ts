@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
 import { initBackend } from "../runtime/backend.ts";
 import { type Heads, panopticFromModelHeads, predictHeads, sampleHeads, selectChannels } from "./inference.ts";
 import { constantHeadsModel } from "./testing/constant_heads.ts";
@@ -50,6 +51,58 @@ Deno.test("at scale 0.5 offsets are converted back to frame pixels", async () =>
   const heads = await predictHeads(constantHeads(), new Uint8Array(64 * 96 * 3), 64, 96, { scale: 0.5 });
   assert.equal(heads.offsets.length, 64 * 96 * 2);
   assert.ok(Math.abs(heads.offsets[2 * 500] - 4) < 1e-4 && Math.abs(heads.offsets[2 * 500 + 1] + 8) < 1e-4);
+});
+
+/** Heads that depend on the pixels around each pixel: one seeded 3x3 convolution per head (4 classes). */
+function convolutionHeads(): tfl.LayersModel {
+  const input = tfl.input({ shape: [null, null, 3] });
+  const head = (filters: number, seed: number) =>
+    tfl.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      padding: "same",
+      kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+      biasInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: seed + 10 }),
+    }).apply(input) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: [head(4, 1), head(1, 2), head(2, 3)] });
+}
+
+Deno.test("flip averages the frame's heads with the mirrored frame's, mirrored back with dx negated", async () => {
+  const [h, w] = [20, 37]; // padded to 32x48: the mirrored frame pads at its own right edge
+  const rgb = Uint8Array.from({ length: h * w * 3 }, (_, i) => (i * 37 + (i % 5) * 11) % 256);
+  const mirroredRgb = new Uint8Array(rgb.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      mirroredRgb.set(rgb.subarray((y * w + x) * 3, (y * w + x) * 3 + 3), (y * w + w - 1 - x) * 3);
+    }
+  }
+  const model = convolutionHeads();
+  const own = await predictHeads(model, rgb, h, w);
+  const mirrored = await predictHeads(model, mirroredRgb, h, w);
+  const before = tf.memory().numTensors;
+  const flipped = await predictHeads(model, rgb, h, w, { flip: true });
+  assert.equal(tf.memory().numTensors, before);
+  const close = (got: number, want: number, what: string) =>
+    assert.ok(Math.abs(got - want) < 1e-5, `${what}: ${got} vs ${want}`);
+  let differs = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [p, q] = [y * w + x, y * w + w - 1 - x];
+      for (let c = 0; c < 4; c++) {
+        close(
+          flipped.probabilities[p * 4 + c],
+          (own.probabilities[p * 4 + c] + mirrored.probabilities[q * 4 + c]) / 2,
+          `p ${p} ${c}`,
+        );
+      }
+      close(flipped.center[p], (own.center[p] + mirrored.center[q]) / 2, `centre ${p}`);
+      close(flipped.offsets[2 * p], (own.offsets[2 * p] + mirrored.offsets[2 * q]) / 2, `dy ${p}`);
+      close(flipped.offsets[2 * p + 1], (own.offsets[2 * p + 1] - mirrored.offsets[2 * q + 1]) / 2, `dx ${p}`);
+      if (Math.abs(flipped.center[p] - own.center[p]) > 1e-3) differs++;
+    }
+  }
+  assert.ok(differs > h * w / 2, "the mirrored frame's heads differ from the frame's (else the test shows nothing)");
+  model.dispose();
 });
 
 Deno.test("post-processing of constant heads gives one stuff class everywhere", async () => {

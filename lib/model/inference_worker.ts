@@ -5,12 +5,12 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { initBackend } from "../runtime/backend.ts";
 import { type Answer, serveRequests } from "../runtime/worker_rpc.ts";
 import type { LabelSetName } from "../data/labels/descriptor.ts";
-import { type Heads, predictHeads } from "./inference.ts";
+import { type Heads, type InferenceOptions, predictHeads } from "./inference.ts";
 import { loadPanopticModel } from "./load.ts";
 
 export type InferenceRequest =
   | { type: "init"; modelDir: string; backend: string; wasmThreads: number }
-  | { type: "heads"; rgb: Uint8Array; height: number; width: number; scale: number };
+  | { type: "heads"; rgb: Uint8Array; height: number; width: number; options: InferenceOptions };
 
 /** Heads as they cross to the main thread: the label set by name (its descriptor holds functions). */
 export type PostedHeads = Omit<Heads, "full"> & { full: { labels: LabelSetName; classes: Uint8Array } | null };
@@ -28,7 +28,7 @@ async function handle(msg: InferenceRequest): Promise<Answer<InferenceReply>> {
     case "heads": {
       if (!model) throw new Error("no model loaded (init first)");
       const start = performance.now();
-      const heads = await predictHeads(model, msg.rgb, msg.height, msg.width, { scale: msg.scale });
+      const heads = await predictHeads(model, msg.rgb, msg.height, msg.width, msg.options);
       const posted: PostedHeads = { ...heads, full: heads.full && { ...heads.full, labels: heads.full.labels.name } };
       const arrays = [heads.probabilities, heads.center, heads.offsets, ...(heads.full ? [heads.full.classes] : [])];
       return {

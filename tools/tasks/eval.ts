@@ -23,6 +23,8 @@ Model mode (a trained model on a KITTI split or on Cityscapes-format panoptic gr
   --images DIR        panoptic JSON: folder searched for its images; default <JSON's folder>/../leftImg8bit
   --frames N          first N frames (0 = all); default 0
   --scale S           resize factor before the network; default 1
+  --flip              also run the network on each mirrored frame and average the two (deeplab2's eval_flip;
+                      twice the network's time); the record's default name ends in -flip
   --workers N         Deno workers running the network on frames at once, each with its own copy of the model and
                       the cores divided among them; 1 = this thread; default 2 on the wasm backend with two cores or
                       more (evaluations of 4 frames or more), else 1
@@ -48,6 +50,7 @@ const args = parseTaskArgs("eval", HELP, {
   images: { type: "string" },
   frames: { type: "string", default: "0" },
   scale: { type: "string", default: "1" },
+  flip: { type: "boolean", default: false },
   workers: { type: "string" },
   out: { type: "string" },
   gt: { type: "string" },
@@ -91,6 +94,7 @@ async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
     images: values.images,
     frames,
     scale,
+    flip: values.flip,
     workers,
     onFrame,
     onLoaded: ({ modelDir, step, labels }) =>
@@ -106,6 +110,7 @@ async function modelMode(): Promise<{ record: EvalRecord; out: string }> {
 async function fileMode(): Promise<{ record: EvalRecord; out: string }> {
   if (!values.gt || !values.pred) fail("file mode needs both --gt and --pred");
   if (values.checkpoint) fail("--checkpoint (model mode) and --gt/--pred (file mode) exclude each other");
+  if (values.flip) fail("--flip applies to model mode only");
   const record = await evaluateFiles({
     gt: values.gt,
     pred: values.pred,

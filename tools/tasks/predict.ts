@@ -1,6 +1,6 @@
-// `deno task predict <image.png> [...] [--checkpoint PATH] [--out DIR] [--scale S] [--score-threshold T]`: panoptic
-// prediction on image files with a trained model → panoptic, semantic colour, labelIds and overlay PNGs and a
-// segments JSON per image.
+// `deno task predict <image.png> [...] [--checkpoint PATH] [--out DIR] [--scale S] [--flip] [--score-threshold T]`:
+// panoptic prediction on image files with a trained model → panoptic, semantic colour, labelIds and overlay PNGs and
+// a segments JSON per image.
 import { initBackend } from "../../lib/runtime/backend.ts";
 import { loadPanopticModel } from "../../lib/model/load.ts";
 import { type HeadsRunner, startRunner } from "../../lib/model/inference_pool.ts";
@@ -14,6 +14,7 @@ const HELP = `deno task predict <image> [<image> ...] [options]
                       default ${DEFAULT_RUN_DIR}
   --out DIR           output folder; default predictions
   --scale S           resize factor before the network; default 1
+  --flip              also run the network on each mirrored image and average the two (twice the network's time)
   --score-threshold T the overlay outlines and labels instances scoring at least T; default ${DEFAULT_SCORE_THRESHOLD}
   --workers N         Deno workers running the network on images at once, each with its own copy of the model and
                       the cores divided among them; 1 = this thread; default 2 on the wasm backend with two cores or
@@ -29,6 +30,7 @@ const args = parseTaskArgs("predict", HELP, {
   checkpoint: { type: "string", default: DEFAULT_RUN_DIR },
   out: { type: "string", default: "predictions" },
   scale: { type: "string", default: "1" },
+  flip: { type: "boolean", default: false },
   "score-threshold": { type: "string", default: String(DEFAULT_SCORE_THRESHOLD) },
   workers: { type: "string" },
 }, { positionals: true });
@@ -50,7 +52,7 @@ try {
   await initBackend();
   const loaded = await loadPanopticModel(values.checkpoint);
   console.log(`model ${loaded.modelDir}${loaded.step === null ? "" : ` (step ${loaded.step})`}`);
-  const options = { scale, checkpoint: loaded.modelDir, scoreThreshold };
+  const options = { scale, flip: values.flip, checkpoint: loaded.modelDir, scoreThreshold };
   runner = await startRunner(loaded.model, loaded.modelDir, { frames: positionals.length, workers });
   await predictImages(runner, positionals, values.out, options, (image, result) => {
     const things = result.segments.filter((s) => s.isThing).length;
