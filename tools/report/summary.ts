@@ -1,6 +1,7 @@
-// The report's summary table: headline scores of a run's evaluation record (and of its record on the Cityscapes-format
-// fixture frame), the run's length (and the lengths of the runs whose weights it started from), and the training-step
-// speed ratio against the PyTorch peer from the newest benchmark record. Missing records become rows saying so.
+// The report's summary table: headline scores of a run's evaluation record (and of its records on the Cityscapes-format
+// fixture frame and with mirrored frames averaged), the run's length (and the lengths of the runs whose weights it
+// started from), and the training-step speed ratio against the PyTorch peer from the newest benchmark record. Missing
+// records become rows saying so.
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { EvalRecord } from "../../lib/eval/record.ts";
@@ -23,6 +24,9 @@ export function percent(v: number | null | undefined): string {
 
 /** A run's evaluation record on the real Cityscapes-format panoptic frame of ../shared/data/fixtures. */
 export const FIXTURE_RECORD = "eval-cityscapes_panoptic_dummy_trainId.json";
+
+/** A run's evaluation record on the validation split with each frame and its mirror image averaged (eval --flip). */
+export const FLIP_RECORD = "eval-acdc_val-flip.json";
 
 /** The parts of a train-step bench record the summary reads (older records have no threaded run). */
 interface TrainStepData {
@@ -109,6 +113,15 @@ export function summaryRows(runDir: string, evalRecord: EvalRecord | null, bench
         `PQ / SQ / RQ on the Cityscapes-format test frame with true instances (deeplab2 test data: ` +
         `${fixture.frames} frame${fixture.frames === 1 ? "" : "s"}${trueThings}) (%)`,
         [f?.pq, f?.sq, f?.rq].map(percent).join(" / "),
+      ]);
+    }
+    const flipped = readEvalRecord(join(runDir, FLIP_RECORD));
+    if (flipped) {
+      rows.push([
+        `with each frame and its mirror image averaged (eval --flip, ${flipped.frames} frames): ika's protocol / ` +
+        "mIoU 19 classes / PQ / AP (%)",
+        [flipped.ikaProtocol?.miou, flipped.semantic?.miou, flipped.panoptic?.all.pq, flipped.instance?.ap]
+          .map(percent).join(" / "),
       ]);
     }
   } else {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { EvalRecord } from "../../lib/eval/record.ts";
-import { FIXTURE_RECORD, percent, summaryRows } from "./summary.ts";
+import { FIXTURE_RECORD, FLIP_RECORD, percent, summaryRows } from "./summary.ts";
 
 Deno.test("percent formats fractions and marks missing values", () => {
   assert.deepEqual([percent(0.12345), percent(NaN), percent(null), percent(undefined)], ["12.3", "–", "–", "–"]);
@@ -66,6 +66,15 @@ Deno.test("summaryRows reads the evaluation, the run record and the benchmark ra
   );
   const withFixture = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
   assert.equal(withFixture[fixtureRow], "25.0 / 50.0 / 50.0");
+  const flipRow = "with each frame and its mirror image averaged (eval --flip, 60 frames): ika's protocol / mIoU 19 " +
+    "classes / PQ / AP (%)";
+  assert.equal(flipRow in withFixture, false);
+  writeFileSync(
+    join(run, FLIP_RECORD),
+    JSON.stringify({ ...evalRecord, ikaProtocol: { miou: 0.46 }, semantic: { miou: 0.51 }, instance: { ap: 0.12 } }),
+  );
+  const withFlip = Object.fromEntries(summaryRows(run, evalRecord, bench).map(([k, v]) => [String(k).trim(), v]));
+  assert.equal(withFlip[flipRow], "46.0 / 51.0 / 30.0 / 12.0");
   assert.equal(rows["training step time, tfjs wasm (1 thread) / PyTorch CPU (2 threads)"], "4.00×");
   assert.equal(rows["training step time, tfjs wasm (2 threads) / PyTorch CPU (2 threads)"], "2.00×");
   assert.deepEqual(summaryRows(join(run, "none"), null, null), [[
