@@ -210,7 +210,8 @@ export function recordTables(record: EvalRecord, worstFrames = 3): string {
   }
   const time = record.secondsPerFrame === null ? "" : `, ${record.secondsPerFrame.toFixed(2)} s per frame`;
   const from = record.instanceSource ? ` from ${record.instanceSource}` : "";
-  parts.push(`${record.frames} frames (${record.instanceFrames} with instance labels${from})${time}`);
+  const flip = record.source.kind === "model" && record.source.flip ? ", each averaged with its mirror image" : "";
+  parts.push(`${record.frames} frames (${record.instanceFrames} with instance labels${from})${flip}${time}`);
   if (record.attribution) parts.push(record.attribution);
   return parts.join("\n\n");
 }

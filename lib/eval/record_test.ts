@@ -49,6 +49,14 @@ Deno.test("record: per-class scores carry names; classes without data are null i
   assert.match(text, /mIoU 0\.583/);
   assert.match(text, /\| b \| – \| – \| – \| 0 \| 0 \| 0 \|/);
   assert.match(text, /1 frames \(0 with instance labels\), 0\.50 s per frame\n\ndata credit$/);
+  const flipped: EvalRecord = {
+    ...r,
+    source: { kind: "model", checkpoint: "m", step: 1, data: "d", split: "s", instances: null, scale: 1, flip: true },
+  };
+  assert.match(
+    recordTables(flipped),
+    /1 frames \(0 with instance labels\), each averaged with its mirror image, 0\.50 s/,
+  );
 });
 
 Deno.test("record: ika's protocol is printed beside the schemes, with its frame size and the classes averaged", () => {

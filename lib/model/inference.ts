@@ -1,5 +1,6 @@
 // Runs the Panoptic-DeepLab model on one RGB frame of any size: optional rescale, padding to a multiple of 16,
-// the three heads cropped and resized back to the frame (offsets rescaled), then Panoptic-DeepLab post-processing.
+// the three heads cropped and resized back to the frame (offsets rescaled), optionally averaged with the mirrored
+// frame's, then Panoptic-DeepLab post-processing.
 // A head over a larger label set (ACDC-30) is also read as the 19 Cityscapes classes: the argmax over the channels
 // of the classes that have a trainId, so that post-processing and the Cityscapes metrics see a 19-class model.
 import * as tf from "@tensorflow/tfjs-core";
