@@ -1,5 +1,6 @@
 // Request/reply over a Deno worker, both sides: the client sends one request at a time and gets its reply (or the
-// worker's error, with its stack) as a promise; the worker side answers each request with a handler's reply.
+// worker's error, with its stack; or, once the worker has crashed, the crash) as a promise; the worker side answers
+// each request with a handler's reply.
 // Data-parallel training (lib/train/data_parallel.ts) and the inference pool (lib/model/inference_pool.ts) use it.
 
 import { SerialQueue } from "./serial_queue.ts";
@@ -24,6 +25,8 @@ export class WorkerClient<Request, Reply> {
   private readonly worker: Worker;
   private waiter: { resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
   private readonly queue = new SerialQueue();
+  /** Set once the worker has crashed: the request in flight and every later one fail with it. */
+  private crash: Error | null = null;
 
   /** `name` starts the errors' messages, e.g. "data-parallel worker 1". */
   constructor(url: URL, readonly name: string) {
@@ -37,7 +40,8 @@ export class WorkerClient<Request, Reply> {
     };
     this.worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      this.waiter?.reject(new Error(`${name} crashed: ${e.message}`));
+      this.crash = new Error(`${name} crashed: ${e.message}`);
+      this.waiter?.reject(this.crash);
       this.waiter = null;
     };
   }
@@ -45,6 +49,7 @@ export class WorkerClient<Request, Reply> {
   call(request: Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
     return this.queue.run(() =>
       new Promise<Reply>((resolve, reject) => {
+        if (this.crash) return reject(this.crash);
         this.waiter = { resolve, reject };
         this.worker.postMessage(request, transfer);
       })
