@@ -76,7 +76,7 @@ export interface TrainConfig {
  * The run (under runs/) that eval, predict, the web page, the report and the README use unless told otherwise: the
  * default model (the earlier ones stay beside it: EARLIER_DEFAULT_RUNS in tools/report/model_history.ts).
  */
-export const DEFAULT_RUN_NAME = "final-8";
+export const DEFAULT_RUN_NAME = "final-10";
 /** That run's folder, relative to the project. */
 export const DEFAULT_RUN_DIR = `runs/${DEFAULT_RUN_NAME}`;
 
