@@ -22,15 +22,10 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     const [name] = readKittiSplit(KITTI, "acdc_val");
     const image = join(KITTI, "image_2", `${name}.png`);
     const out = join(dir, "out");
-    const ok = await runTask("predict.ts", [
-      image,
-      "--checkpoint",
-      modelDir,
-      "--out",
-      out,
-      "--scale",
-      "0.25",
-    ]);
+    /** The model at scale 0.25 on `images` into `folder`, with `flags`. */
+    const predict = (images: string[], folder: string, ...flags: string[]) =>
+      runTask("predict.ts", [...images, "--checkpoint", modelDir, "--out", folder, "--scale", "0.25", ...flags]);
+    const ok = await predict([image], out);
     assert.equal(ok.code, 0, ok.stderr);
     for (const suffix of ["panoptic.png", "semantic.png", "labelIds.png", "overlay.png", "segments.json"]) {
       assert.ok(existsSync(join(out, `${name}_${suffix}`)), suffix);
@@ -50,18 +45,7 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     // Two images through two inference workers: the first one's files are those predicted on this thread.
     const second = join(KITTI, "image_2", `${readKittiSplit(KITTI, "acdc_val")[1]}.png`);
     const pooled = join(dir, "pooled");
-    const two = await runTask("predict.ts", [
-      image,
-      second,
-      "--checkpoint",
-      modelDir,
-      "--out",
-      pooled,
-      "--scale",
-      "0.25",
-      "--workers",
-      "2",
-    ]);
+    const two = await predict([image, second], pooled, "--workers", "2");
     assert.equal(two.code, 0, two.stderr);
     for (const suffix of ["panoptic.png", "labelIds.png", "overlay.png"]) {
       assert.deepEqual(
@@ -73,16 +57,7 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     assert.ok(existsSync(join(pooled, `${readKittiSplit(KITTI, "acdc_val")[1]}_segments.json`)));
     // With --flip the files score what model mode measures with flip, and say so.
     const flippedOut = join(dir, "flipped");
-    const flipped = await runTask("predict.ts", [
-      image,
-      "--checkpoint",
-      modelDir,
-      "--out",
-      flippedOut,
-      "--scale",
-      "0.25",
-      "--flip",
-    ]);
+    const flipped = await predict([image], flippedOut, "--flip");
     assert.equal(flipped.code, 0, flipped.stderr);
     assert.equal(JSON.parse(readFileSync(join(flippedOut, `${name}_segments.json`), "utf8")).flip, true);
     assert.equal(record.flip, false);
@@ -91,13 +66,7 @@ Deno.test("predict CLI: panoptic, semantic and overlay PNGs and a segments JSON 
     assert.equal(directFlipped.source.kind === "model" && directFlipped.source.flip, true);
     assert.deepEqual(scoredFlipped.semantic!.perClass, directFlipped.semantic!.perClass);
     assert.notDeepEqual(scoredFlipped.semantic!.perClass, scored.semantic!.perClass);
-    const missing = await runTask("predict.ts", [
-      join(dir, "nope.png"),
-      "--checkpoint",
-      modelDir,
-      "--out",
-      out,
-    ]);
+    const missing = await predict([join(dir, "nope.png")], out);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /predict: .*nope\.png: file not found/);
   } finally {
