@@ -30,8 +30,8 @@ export interface InferenceOptions {
   /** The frame is resized by this factor before the network (heads are resized back). Default 1. */
   scale?: number;
   /**
-   * Also run the network on the mirrored frame and average the two (deeplab2's `eval_flip`): semantic probabilities
-   * and centre heatmaps, offsets with dx negated. Twice the network's work. Default false.
+   * Also run the network on the mirrored frame and average the two (the Panoptic-DeepLab paper's flip test): semantic
+   * probabilities and centre heatmaps, offsets with dx negated. Twice the network's work. Default false.
    */
   flip?: boolean;
 }

@@ -23,8 +23,8 @@ Model mode (a trained model on a KITTI split or on Cityscapes-format panoptic gr
   --images DIR        panoptic JSON: folder searched for its images; default <JSON's folder>/../leftImg8bit
   --frames N          first N frames (0 = all); default 0
   --scale S           resize factor before the network; default 1
-  --flip              also run the network on each mirrored frame and average the two (deeplab2's eval_flip;
-                      twice the network's time); the record's default name ends in -flip
+  --flip              also run the network on each mirrored frame and average the two (the Panoptic-DeepLab
+                      paper's flip test; twice the network's time); the record's default name ends in -flip
   --workers N         Deno workers running the network on frames at once, each with its own copy of the model and
                       the cores divided among them; 1 = this thread; default 2 on the wasm backend with two cores or
                       more (evaluations of 4 frames or more), else 1
