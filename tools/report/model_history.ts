@@ -16,7 +16,15 @@ import {
 import { readEvalRecord } from "./records.ts";
 
 /** The runs that were the default model before today's, oldest first. */
-export const EARLIER_DEFAULT_RUNS: readonly string[] = ["default", "final", "final-4", "final-3", "final-6", "final-7", "final-8"];
+export const EARLIER_DEFAULT_RUNS: readonly string[] = [
+  "default",
+  "final",
+  "final-4",
+  "final-3",
+  "final-6",
+  "final-7",
+  "final-8",
+];
 
 /** comparisonRows' columns, the second read against the row above. */
 export const MODEL_HISTORY_HEADERS = COMPARISON_HEADERS.with(1, "change against the model before");
