@@ -9,7 +9,7 @@ import type { Sample } from "../data/datasets/sample.ts";
 import { type DatasetSource, openSource } from "../data/datasets/sources.ts";
 import { addFrame, createEvaluation, type EvaluationResult, evaluationResult } from "../metrics/evaluate.ts";
 import { accumulateSemantic, createSemanticStats, type SemanticResult, semanticResult } from "../metrics/semantic.ts";
-import { type Heads, panopticFromModelHeads } from "../model/inference.ts";
+import { type Heads, type InferenceOptions, panopticFromModelHeads } from "../model/inference.ts";
 import { asRunner, type HeadsRunner, type TimedHeads } from "../model/inference_pool.ts";
 import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import { accumulateSchemes, acdc30Prediction, createSchemeStats, type SchemeName, schemeResults } from "./schemes.ts";
@@ -21,11 +21,8 @@ export interface LoopFrame {
   width: number;
 }
 
-export interface PredictionLoopOptions {
-  /** Frames are resized by this factor before the network (default 1). */
-  scale?: number;
-  /** Mirrored-frame averaging (InferenceOptions.flip); default false. */
-  flip?: boolean;
+/** How the network runs on each frame (scale, flip), and progress. */
+export interface PredictionLoopOptions extends InferenceOptions {
   /** Called after each frame (for progress output). */
   onFrame?: (done: number, total: number) => void;
 }
@@ -52,6 +49,8 @@ export async function forEachPrediction<T, F extends LoopFrame>(
   options: PredictionLoopOptions = {},
 ): Promise<number[]> {
   const runner = asRunner(model);
+  // Only the inference options go to the runner (a worker's copy of them must not hold callbacks).
+  const inference: InferenceOptions = { scale: options.scale, flip: options.flip };
   // Promises awaited later get a handler now, so that a failure waits for its turn instead of ending the process.
   const later = <P>(p: Promise<P>) => (p.catch(() => {}), p);
   const reads: Promise<F>[] = [];
@@ -67,7 +66,7 @@ export async function forEachPrediction<T, F extends LoopFrame>(
       readAhead(k);
       networks[k] = later(reads[k].then(async (frame) => ({
         frame,
-        ...await runner.heads(frame.image, frame.height, frame.width, { scale: options.scale, flip: options.flip }),
+        ...await runner.heads(frame.image, frame.height, frame.width, inference),
       })));
       readAhead(k + 1);
     }
@@ -103,15 +102,13 @@ export async function forEachPrediction<T, F extends LoopFrame>(
   return seconds;
 }
 
-export interface ValidationOptions {
+export interface ValidationOptions extends InferenceOptions {
   /** Where the frames come from; PQ and AP need instance labels (for KITTI: instance/ or `options.instanceDir`). */
   source: DatasetSource;
   /** First N frames of the source (0 = all). */
   frames: number;
   /** Frames are resized by this factor before the network. */
   scale: number;
-  /** Mirrored-frame averaging (InferenceOptions.flip); default false. */
-  flip?: boolean;
   /** Called after each frame (for progress output). */
   onFrame?: (done: number, total: number) => void;
   /** Called with each frame and its prediction (e.g. to keep a few for figures). */

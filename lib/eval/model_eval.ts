@@ -14,12 +14,13 @@ import {
 import { KITTI_ATTRIBUTION, kittiInstanceSource } from "../data/datasets/kitti.ts";
 import { type DatasetSource, kittiSplitSource, openSource } from "../data/datasets/sources.ts";
 import { loadPanopticModel } from "../model/load.ts";
+import type { InferenceOptions } from "../model/inference.ts";
 import { type HeadsRunner, startRunner } from "../model/inference_pool.ts";
 import { evaluateModel } from "./loop.ts";
 import { evaluateIkaProtocol, ikaProtocolSection } from "./ika_protocol.ts";
 import { type EvalRecord, instanceSection, panopticSection, schemesSection, semanticSection } from "./record.ts";
 
-export interface ModelEvalOptions {
+export interface ModelEvalOptions extends InferenceOptions {
   /** Run folder, model folder or checkpoint step folder. */
   checkpoint: string;
   /**
@@ -37,8 +38,6 @@ export interface ModelEvalOptions {
   frames: number;
   /** Frames are resized by this factor before the network. */
   scale: number;
-  /** Mirrored-frame averaging (InferenceOptions.flip), for every score; default false. */
-  flip?: boolean;
   /**
    * Workers running the network on frames at once (lib/model/inference_pool.ts; 1 = this thread); default
    * defaultInferenceWorkers for the frames evaluated.

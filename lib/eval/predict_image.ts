@@ -22,6 +22,7 @@ import type { PanopticPrediction } from "../postprocess/panoptic.ts";
 import { panopticFigure } from "../viz/panoptic_figure.ts";
 import { canvasPng } from "../viz/grid.ts";
 import type { PanopticDrawOptions } from "../viz/panoptic_overlay.ts";
+import type { InferenceOptions } from "../model/inference.ts";
 import type { HeadsRunner } from "../model/inference_pool.ts";
 import { forEachPrediction, type FrameTimes } from "./loop.ts";
 
@@ -205,11 +206,8 @@ export async function writePrediction(
   return segments;
 }
 
-export interface PredictOptions {
-  /** Resize factor before the network (default 1). */
-  scale?: number;
-  /** Mirrored-frame averaging (InferenceOptions.flip); default false. */
-  flip?: boolean;
+/** How the network runs on each image (scale, flip), and what the outputs record and show. */
+export interface PredictOptions extends InferenceOptions {
   /** Recorded in the segments JSON. */
   checkpoint?: string;
   /** The overlay outlines and labels instances scoring at least this (default DEFAULT_SCORE_THRESHOLD). */
@@ -299,5 +297,5 @@ export async function predictImages(
 ): Promise<void> {
   await forEachPrediction(model, imagePaths, decodeImage, async (input, prediction, path, _heads, times) => {
     onImage(path, await writeOutputs(input, prediction, times, outDir, options));
-  }, { scale: options.scale, flip: options.flip });
+  }, options);
 }
